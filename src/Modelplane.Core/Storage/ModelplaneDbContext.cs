@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Modelplane.Core.Storage;
+
+/// <summary>
+/// The control-plane store (DESIGN.md §6): registry, endpoints and their config versions, principals and token hashes.
+/// SQLite in the data dir by default. Schema changes go through EF Core migrations (<c>Storage/Migrations</c>).
+/// </summary>
+public sealed class ModelplaneDbContext(DbContextOptions<ModelplaneDbContext> options) : DbContext(options)
+{
+    /// <summary>Catalogs.</summary>
+    public DbSet<CatalogEntity> Catalogs => Set<CatalogEntity>();
+    /// <summary>Schemas.</summary>
+    public DbSet<SchemaEntity> Schemas => Set<SchemaEntity>();
+    /// <summary>Registered models.</summary>
+    public DbSet<RegisteredModelEntity> Models => Set<RegisteredModelEntity>();
+    /// <summary>Model versions.</summary>
+    public DbSet<ModelVersionEntity> ModelVersions => Set<ModelVersionEntity>();
+    /// <summary>Aliases.</summary>
+    public DbSet<ModelAliasEntity> ModelAliases => Set<ModelAliasEntity>();
+    /// <summary>Serving endpoints.</summary>
+    public DbSet<EndpointEntity> Endpoints => Set<EndpointEntity>();
+    /// <summary>Endpoint config versions.</summary>
+    public DbSet<EndpointConfigEntity> EndpointConfigs => Set<EndpointConfigEntity>();
+    /// <summary>Model versions referenced by endpoint configs.</summary>
+    public DbSet<ServedVersionRefEntity> ServedVersionRefs => Set<ServedVersionRefEntity>();
+    /// <summary>Principals.</summary>
+    public DbSet<PrincipalEntity> Principals => Set<PrincipalEntity>();
+    /// <summary>Token hashes.</summary>
+    public DbSet<TokenEntity> Tokens => Set<TokenEntity>();
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<CatalogEntity>().HasKey(e => e.Name);
+        modelBuilder.Entity<SchemaEntity>().HasKey(e => e.FullName);
+        modelBuilder.Entity<SchemaEntity>().HasIndex(e => e.CatalogName);
+        modelBuilder.Entity<RegisteredModelEntity>().HasKey(e => e.FullName);
+        modelBuilder.Entity<RegisteredModelEntity>().HasIndex(e => new { e.CatalogName, e.SchemaName });
+        modelBuilder.Entity<ModelVersionEntity>().HasIndex(e => new { e.ModelFullName, e.Version }).IsUnique();
+        modelBuilder.Entity<ModelAliasEntity>().HasKey(e => new { e.ModelFullName, e.Alias });
+        modelBuilder.Entity<EndpointEntity>().HasKey(e => e.Id);
+        modelBuilder.Entity<EndpointEntity>().HasIndex(e => e.Name).IsUnique();
+        modelBuilder.Entity<EndpointConfigEntity>().HasKey(e => new { e.EndpointId, e.Version });
+        modelBuilder.Entity<ServedVersionRefEntity>().HasKey(e => new { e.EndpointId, e.ConfigVersion, e.ModelFullName, e.Version });
+        modelBuilder.Entity<ServedVersionRefEntity>().HasIndex(e => new { e.ModelFullName, e.Version });
+        modelBuilder.Entity<PrincipalEntity>().HasKey(e => e.Id);
+        modelBuilder.Entity<PrincipalEntity>().HasIndex(e => e.Name).IsUnique();
+        modelBuilder.Entity<TokenEntity>().HasKey(e => e.Id);
+        modelBuilder.Entity<TokenEntity>().HasIndex(e => e.Sha256).IsUnique();
+    }
+}
