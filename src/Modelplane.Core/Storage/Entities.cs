@@ -49,6 +49,8 @@ public sealed class RegisteredModelEntity
     public long CreatedAt { get; set; }
     /// <summary>Unix milliseconds.</summary>
     public long UpdatedAt { get; set; }
+    /// <summary>The highest version number ever given to this model (0 before the first); numbers are never reused, even after a delete.</summary>
+    public int LastVersion { get; set; }
 }
 
 /// <summary>An immutable model version: files under the data dir, their SHA-256, the flavor and signature.</summary>

@@ -1,0 +1,69 @@
+using Modelplane.Client;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Modelplane.Cli.Output;
+
+/// <summary>Table renderings of serving endpoints for <c>--output table</c>.</summary>
+internal static class EndpointTables
+{
+    /// <summary>One row per endpoint.</summary>
+    public static IRenderable Endpoints(IReadOnlyList<ServingEndpoint> endpoints)
+    {
+        var table = Tables.Create("NAME", "STATE", "SERVED ENTITIES", "UPDATED");
+        foreach (var e in endpoints)
+        {
+            table.AddRow(
+                Tables.Cell(e.Name),
+                Tables.Cell(State(e.State)),
+                Tables.Cell(string.Join(", ", (e.Config?.ServedEntities ?? []).Select(Entity))),
+                Tables.Cell(Tables.Time(e.LastUpdatedTimestamp ?? e.CreationTimestamp)));
+        }
+
+        return table;
+    }
+
+    /// <summary>One endpoint: its fields, then its live and pending served entities.</summary>
+    public static IRenderable Endpoint(ServingEndpoint e)
+    {
+        var fields = Tables.KeyValues(
+            ("name", e.Name),
+            ("id", e.Id),
+            ("state", State(e.State)),
+            ("config_version", e.Config?.ConfigVersion?.ToString()),
+            ("pending_config_version", e.PendingConfig?.ConfigVersion?.ToString()),
+            ("creator", e.Creator),
+            ("created", Tables.Time(e.CreationTimestamp)),
+            ("updated", Tables.Time(e.LastUpdatedTimestamp)),
+            ("tags", e.Tags is null ? null : string.Join(", ", e.Tags.Select(t => $"{t.Key}={t.Value}"))));
+        var entities = Tables.Create("CONFIG", "SERVED ENTITY", "MODEL", "VERSION", "SIZE", "TRAFFIC", "DEPLOYMENT");
+        AddEntities(entities, "live", e.Config);
+        AddEntities(entities, "pending", e.PendingConfig);
+        return new Rows(fields, entities);
+    }
+
+    /// <summary><c>READY (NOT_UPDATING)</c> style summary.</summary>
+    public static string State(EndpointState? state) =>
+        state is null ? "" : $"{state.Ready ?? "?"} ({state.ConfigUpdate ?? "?"})";
+
+    private static void AddEntities(Table table, string label, EndpointConfig? config)
+    {
+        foreach (var s in config?.ServedEntities ?? [])
+        {
+            var route = config!.TrafficConfig?.Routes?.FirstOrDefault(r => r.ServedModelName == s.Name);
+            var version = s.EntityAlias is null ? s.EntityVersion : $"{s.EntityVersion} (@{s.EntityAlias})";
+            var deployment = s.State?.DeploymentStateMessage is { Length: > 0 } m ? $"{s.State.Deployment}: {m}" : s.State?.Deployment;
+            table.AddRow(
+                Tables.Cell(label),
+                Tables.Cell(s.Name),
+                Tables.Cell(s.EntityName),
+                Tables.Cell(version),
+                Tables.Cell(s.WorkloadSize + (s.ScaleToZeroEnabled == true ? ", scale to zero" : "")),
+                Tables.Cell(route is null ? null : $"{route.TrafficPercentage}%"),
+                Tables.Cell(deployment));
+        }
+    }
+
+    private static string Entity(ServedEntity s) =>
+        $"{s.Name} ({s.EntityName} v{s.EntityVersion}{(s.EntityAlias is null ? "" : " @" + s.EntityAlias)})";
+}

@@ -1,0 +1,3 @@
+using Modelplane.Cli;
+
+return await CliApp.RunAsync(args, CliContext.FromProcess());

@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Modelplane.Client;
+
+/// <summary>
+/// The JSON conventions of the Modelplane wire format (Databricks REST style): <c>snake_case</c> property names,
+/// nulls left out when writing, numbers accepted from strings when reading (<c>"version": "1"</c>).
+/// </summary>
+public static class ModelplaneJson
+{
+    /// <summary>Options for reading and writing every Modelplane REST body.</summary>
+    public static JsonSerializerOptions Options { get; } = Create(indented: false);
+
+    /// <summary>The same conventions, indented, for printing to a person.</summary>
+    public static JsonSerializerOptions Indented { get; } = Create(indented: true);
+
+    private static JsonSerializerOptions Create(bool indented)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            WriteIndented = indented,
+        };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Modelplane.Core.Endpoints;
+using Modelplane.Core.Governance;
+using Modelplane.Core.Registry;
+using Modelplane.Core.Serving;
+using Modelplane.Core.Storage;
+
+namespace Modelplane.Core;
+
+/// <summary>Registers Modelplane's core services: options, the control-plane store, registry, endpoints and serving.</summary>
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the core. Options bind from <c>Modelplane</c> and <c>Modelplane:Serving</c> and are validated at start-up.
+    /// The store is SQLite at <c>&lt;data-dir&gt;/modelplane.db</c> unless <c>Modelplane:ConnectionString</c> is set.
+    /// An <see cref="Abstractions.IModelRuntime"/> and <see cref="Abstractions.IModelInspector"/> must be added too.
+    /// </summary>
+    public static IServiceCollection AddModelplaneCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ModelplaneOptions>().Bind(configuration.GetSection(ModelplaneOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ModelplaneOptions>, ModelplaneOptionsValidator>();
+        services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDbContextFactory<ModelplaneDbContext>((sp, db) =>
+        {
+            var o = sp.GetRequiredService<IOptions<ModelplaneOptions>>().Value;
+            db.UseSqlite(o.ConnectionString ?? $"Data Source={Path.Combine(o.DataDirFullPath, "modelplane.db")}");
+        });
+        services.AddModelRegistry();
+        services.AddScoped<TokenService>();
+        services.AddSingleton<LiveEndpoints>();
+        services.AddSingleton<EndpointLogStore>();
+        services.AddSingleton<EndpointRollout>();
+        services.AddSingleton<EndpointViewBuilder>();
+        services.AddScoped<EndpointConfigResolver>();
+        services.AddScoped<EndpointService>();
+        services.AddHostedService<NodeInitializer>();
+        services.AddHostedService<ServingHostedService>();
+        return services;
+    }
+}

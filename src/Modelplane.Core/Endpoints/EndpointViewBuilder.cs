@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Modelplane.Core.Serving;
+using Modelplane.Core.Storage;
+
+namespace Modelplane.Core.Endpoints;
+
+/// <summary>Builds the <see cref="EndpointDetailed"/> answer from the store and the node's live snapshots.</summary>
+public sealed class EndpointViewBuilder(IDbContextFactory<ModelplaneDbContext> dbFactory, LiveEndpoints live)
+{
+    /// <summary>Builds the view of one endpoint.</summary>
+    public async Task<EndpointDetailed> BuildAsync(EndpointEntity e, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ready = e.ActiveConfigVersion > 0 && live.Find(e.Name)?.ConfigVersion == e.ActiveConfigVersion;
+        return new EndpointDetailed
+        {
+            Id = e.Id,
+            Name = e.Name,
+            Creator = e.Creator,
+            CreationTimestamp = e.CreatedAt,
+            LastUpdatedTimestamp = e.UpdatedAt,
+            Description = e.Description,
+            State = new EndpointState(ready ? "READY" : "NOT_READY", e.ConfigUpdate),
+            Config = e.ActiveConfigVersion > 0 ? await ViewAsync(db, e, e.ActiveConfigVersion, null, ct) : null,
+            PendingConfig = e.PendingConfigVersion is { } p ? await ViewAsync(db, e, p, e.UpdatedAt, ct) : null,
+            Tags = JsonSerializer.Deserialize<List<EndpointTag>>(e.TagsJson) ?? [],
+            PermissionLevel = "CAN_MANAGE",
+        };
+    }
+
+    private async Task<EndpointConfigView?> ViewAsync(ModelplaneDbContext db, EndpointEntity e, int version, long? start, CancellationToken ct)
+    {
+        var config = await db.GetConfigAsync(e.Id, version, ct);
+        if (config is null)
+        {
+            return null;
+        }
+
+        return new EndpointConfigView
+        {
+            ConfigVersion = version,
+            StartTime = start,
+            ServedEntities = [.. config.ServedEntities.Select(s => new ServedEntityView
+            {
+                Name = s.Name, EntityName = s.EntityName, EntityVersion = s.EntityVersion, EntityAlias = s.EntityAlias,
+                WorkloadSize = s.WorkloadSize, ScaleToZeroEnabled = s.ScaleToZeroEnabled,
+                MinProvisionedConcurrency = s.MinProvisionedConcurrency, MaxProvisionedConcurrency = s.MaxProvisionedConcurrency,
+                EnvironmentVars = s.EnvironmentVars, Creator = s.Creator, CreationTimestamp = s.CreationTimestamp,
+                State = live.GetState(e.Id, version, s.Name) ?? new ServedEntityState("DEPLOYMENT_CREATING", "Waiting to load."),
+            })],
+            TrafficConfig = new TrafficConfig
+            {
+                Routes = [.. config.Routes.Select(r => new TrafficRoute { ServedModelName = r.ServedEntityName, ServedEntityName = r.ServedEntityName, TrafficPercentage = r.TrafficPercentage })],
+            },
+        };
+    }
+}

@@ -1,0 +1,51 @@
+namespace Modelplane.Core.Endpoints;
+
+/// <summary>
+/// A served entity after validation: a concrete model version with its files, stored as part of a config version.
+/// Immutable: a new alias target or a new runtime makes a new config version, never an edit.
+/// </summary>
+public sealed record ResolvedServedEntity
+{
+    /// <summary>Served entity name, unique in the endpoint.</summary>
+    public required string Name { get; init; }
+    /// <summary><c>catalog.schema.model</c>.</summary>
+    public required string EntityName { get; init; }
+    /// <summary>The concrete version number, as a string (Databricks shape).</summary>
+    public required string EntityVersion { get; init; }
+    /// <summary>The alias the user asked for, when <c>entity_version</c> named one (Modelplane extension).</summary>
+    public string? EntityAlias { get; init; }
+    /// <summary>Small, Medium or Large; null when an explicit range was given.</summary>
+    public string? WorkloadSize { get; init; }
+    /// <summary>Scale to zero.</summary>
+    public bool ScaleToZeroEnabled { get; init; }
+    /// <summary>Lower bound of provisioned concurrency.</summary>
+    public int MinProvisionedConcurrency { get; init; }
+    /// <summary>Upper bound of provisioned concurrency (the entity's in-flight limit).</summary>
+    public int MaxProvisionedConcurrency { get; init; }
+    /// <summary>Environment variables.</summary>
+    public Dictionary<string, string>? EnvironmentVars { get; init; }
+    /// <summary>Absolute path of the model file.</summary>
+    public required string ModelPath { get; init; }
+    /// <summary>SHA-256 of the model version.</summary>
+    public required string Sha256 { get; init; }
+    /// <summary>The version's signature JSON (MLflow or graph), or null.</summary>
+    public string? SignatureJson { get; init; }
+    /// <summary>Unix milliseconds when this entity entered a config.</summary>
+    public long CreationTimestamp { get; init; }
+    /// <summary>Principal that applied the config.</summary>
+    public string? Creator { get; init; }
+}
+
+/// <summary>A resolved config version: entities and routes (percentages summing to 100).</summary>
+public sealed record ResolvedEndpointConfig
+{
+    /// <summary>Served entities.</summary>
+    public required IReadOnlyList<ResolvedServedEntity> ServedEntities { get; init; }
+    /// <summary>Routes, one per entity.</summary>
+    public required IReadOnlyList<ResolvedRoute> Routes { get; init; }
+}
+
+/// <summary>A route after validation.</summary>
+/// <param name="ServedEntityName">Target entity.</param>
+/// <param name="TrafficPercentage">0–100.</param>
+public sealed record ResolvedRoute(string ServedEntityName, int TrafficPercentage);

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Modelplane.Core.Storage;
+
+namespace Modelplane.Core.Governance;
+
+/// <summary>
+/// Personal access tokens (DESIGN.md §6): a token is shown once; the store keeps only its SHA-256. Tokens look like
+/// <c>mpt_</c> followed by 43 base64url characters (256 random bits).
+/// </summary>
+public sealed class TokenService(ModelplaneDbContext db, IOptions<ModelplaneOptions> options, TimeProvider time)
+{
+    /// <summary>Name of the file in the data dir that holds the bootstrap admin token (mode 0600).</summary>
+    public const string AdminTokenFile = "admin-token";
+
+    /// <summary>The bootstrap admin principal's name.</summary>
+    public const string AdminName = "admin";
+
+    /// <summary>Hex SHA-256 of a token value.</summary>
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    /// <summary>Mints a token for a principal and stores its hash.</summary>
+    /// <param name="principalId">Owner.</param>
+    /// <param name="comment">Free text.</param>
+    /// <param name="lifetime">Null for no expiry.</param>
+    /// <param name="ct">Cancels.</param>
+    /// <returns>The token value (shown once) and its stored row.</returns>
+    public async Task<(string Value, TokenEntity Info)> CreateAsync(string principalId, string? comment, TimeSpan? lifetime, CancellationToken ct)
+    {
+        var value = "mpt_" + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var now = time.GetUtcNow();
+        var info = new TokenEntity
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            PrincipalId = principalId,
+            Sha256 = Hash(value),
+            Comment = comment,
+            CreatedAt = now.ToUnixTimeMilliseconds(),
+            ExpiresAt = lifetime is { } l ? (now + l).ToUnixTimeMilliseconds() : null,
+        };
+        db.Tokens.Add(info);
+        await db.SaveChangesAsync(ct);
+        return (value, info);
+    }
+
+    /// <summary>The principal a token belongs to, or null when unknown or expired.</summary>
+    public async Task<PrincipalEntity?> ValidateAsync(string token, CancellationToken ct)
+    {
+        var hash = Hash(token);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var row = await db.Tokens.AsNoTracking().FirstOrDefaultAsync(t => t.Sha256 == hash, ct);
+        if (row is null || row.ExpiresAt <= now)
+        {
+            return null;
+        }
+
+        return await db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Id == row.PrincipalId, ct);
+    }
+
+    /// <summary>
+    /// On first start creates the admin principal and writes its token to <c>&lt;data-dir&gt;/admin-token</c> (0600),
+    /// the one place it exists in clear. When the file is missing later, a new admin token is minted and written.
+    /// </summary>
+    public async Task BootstrapAdminAsync(CancellationToken ct)
+    {
+        var admin = await db.Principals.FirstOrDefaultAsync(p => p.Name == AdminName, ct);
+        if (admin is null)
+        {
+            admin = new PrincipalEntity { Id = Guid.NewGuid().ToString("N"), Name = AdminName, IsAdmin = true, CreatedAt = time.GetUtcNow().ToUnixTimeMilliseconds() };
+            db.Principals.Add(admin);
+            await db.SaveChangesAsync(ct);
+        }
+
+        var path = Path.Combine(options.Value.DataDirFullPath, AdminTokenFile);
+        if (File.Exists(path))
+        {
+            return;
+        }
+
+        var (value, _) = await CreateAsync(admin.Id, "bootstrap admin token", null, ct);
+        var tmp = path + ".tmp";
+        await using (var stream = new FileStream(tmp, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(value + "\n"), ct);
+        }
+
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

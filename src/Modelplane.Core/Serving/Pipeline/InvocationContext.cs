@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using Modelplane.Core.Serving.Payloads;
+
+namespace Modelplane.Core.Serving.Pipeline;
+
+/// <summary>
+/// Per-request state that travels the invocation pipeline (DESIGN.md §3): who calls, which endpoint, the decoded
+/// payload, and what the stages decide (the served entity chosen, timings). The outermost stage sees the final truth.
+/// </summary>
+public sealed class InvocationContext
+{
+    /// <summary>The request id, echoed as <c>x-request-id</c> and written to usage and inference tables.</summary>
+    public required string RequestId { get; init; }
+
+    /// <summary>The authenticated caller.</summary>
+    public ClaimsPrincipal? Caller { get; init; }
+
+    /// <summary>The decoded request.</summary>
+    public required InvocationPayload Payload { get; init; }
+
+    /// <summary>A served entity named by the caller (OIP <c>/versions/{v}</c>), bypassing traffic routing; null to route.</summary>
+    public string? RequestedEntity { get; init; }
+
+    /// <summary>The served entity that answered, set by the traffic router (the <c>served-model-name</c> header).</summary>
+    public string? ServedEntityName { get; set; }
+
+    /// <summary>The concrete model version that answered.</summary>
+    public string? ModelVersion { get; set; }
+
+    /// <summary>Milliseconds spent waiting for a concurrency slot.</summary>
+    public double QueueMilliseconds { get; set; }
+
+    /// <summary>Milliseconds spent in the model.</summary>
+    public double ModelMilliseconds { get; set; }
+}

@@ -1,0 +1,82 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Modelplane.Abstractions;
+using Modelplane.Core;
+using Modelplane.Core.Serving.Payloads;
+using Modelplane.Core.Serving.Pipeline;
+
+namespace Modelplane.Server.Api;
+
+/// <summary>
+/// <c>POST /serving-endpoints/{name}/invocations</c>: the MLflow scoring protocol as Databricks serves it
+/// (databricks-serving.md §2.1). Bodies are <c>application/json</c> (UTF-8) with exactly one of
+/// <c>dataframe_split</c>, <c>dataframe_records</c>, <c>instances</c>, <c>inputs</c> (plus <c>params</c>), or
+/// <c>text/csv</c>; other content types get 415, bodies over 16 MB 413. Answers are <c>{"predictions": …}</c> with the
+/// <c>served-model-name</c> and <c>x-request-id</c> headers.
+/// </summary>
+public static class InvocationsApi
+{
+    /// <summary>Maps the route.</summary>
+    public static IEndpointRouteBuilder MapInvocationsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/serving-endpoints/{name}/invocations", InvokeAsync).WithTags("Query");
+        return app;
+    }
+
+    private static async Task InvokeAsync(string name, HttpContext http)
+    {
+        var endpoint = await EndpointResolver.LiveAsync(http, name);
+        var max = http.RequestServices.GetRequiredService<IOptions<ModelplaneOptions>>().Value.MaxQueryBytes;
+        var payload = await ReadPayloadAsync(http.Request, max);
+        var context = new InvocationContext { RequestId = http.TraceIdentifier, Caller = http.User, Payload = payload };
+        var result = await endpoint.Pipeline.InvokeAsync(context, http.RequestAborted);
+
+        http.Response.Headers["served-model-name"] = context.ServedEntityName;
+        http.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        PredictionWriter.Write(writer, result.Outputs, payload.Format);
+    }
+
+    private static async Task<InvocationPayload> ReadPayloadAsync(HttpRequest request, long max)
+    {
+        var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed : null;
+        if (request.ContentType is not null && mediaType is null)
+        {
+            throw Unsupported(request.ContentType);
+        }
+
+        var charset = mediaType?.Charset.Value;
+        if (charset is not null && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelplaneException(ErrorCode.BadRequest, $"Charset '{charset}' is not supported; send UTF-8.", 415);
+        }
+
+        var type = mediaType?.MediaType.Value?.ToLowerInvariant();
+        if (type is not (null or "application/json" or "text/csv"))
+        {
+            throw Unsupported(request.ContentType!);
+        }
+
+        var body = await RequestBodies.ReadLimitedAsync(request, max);
+        if (type == "text/csv")
+        {
+            using var reader = new StringReader(Encoding.UTF8.GetString(body.Span));
+            return ScoringPayloadParser.ParseCsv(reader);
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return ScoringPayloadParser.ParseJson(doc.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            throw ModelplaneException.BadRequest($"The request body is not valid JSON: {ex.Message.Split(" Path:")[0]}");
+        }
+    }
+
+    private static ModelplaneException Unsupported(string contentType) =>
+        new(ErrorCode.BadRequest, $"Content type '{contentType}' is not supported; send application/json or text/csv.", 415);
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Modelplane.Abstractions;
+using Modelplane.Core;
+
+namespace Modelplane.Server.Api;
+
+/// <summary>
+/// Reads request bodies with Modelplane's rules: a size limit checked before and while reading (413
+/// <c>REQUEST_LIMIT_EXCEEDED</c> without buffering an oversized body), JSON errors as 400 naming the path at fault.
+/// </summary>
+public static class RequestBodies
+{
+    /// <summary>Reads and deserializes a control-API JSON body (snake_case).</summary>
+    /// <exception cref="ModelplaneException">400 when the body is missing, not JSON or has a field of the wrong type.</exception>
+    public static async Task<T> ReadJsonAsync<T>(HttpRequest request)
+    {
+        var max = request.HttpContext.RequestServices.GetRequiredService<IOptions<ModelplaneOptions>>().Value.MaxQueryBytes;
+        var body = await ReadLimitedAsync(request, max);
+        if (body.Length == 0)
+        {
+            throw ModelplaneException.BadRequest("A JSON request body is required.");
+        }
+
+        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body.Span, options) ?? throw ModelplaneException.BadRequest("The request body must be a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            throw ModelplaneException.InvalidParameter($"Invalid request body at '{ex.Path ?? "$"}': {ex.Message.Split('\n')[0].Split(" Path:")[0]}");
+        }
+    }
+
+    /// <summary>Reads the whole body, refusing more than <paramref name="maxBytes"/>.</summary>
+    /// <exception cref="ModelplaneException">413 <c>REQUEST_LIMIT_EXCEEDED</c>.</exception>
+    public static async Task<ReadOnlyMemory<byte>> ReadLimitedAsync(HttpRequest request, long maxBytes)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            throw TooLarge(maxBytes);
+        }
+
+        using var buffer = new MemoryStream(request.ContentLength is { } n ? (int)n : 4096);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw TooLarge(maxBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    /// <summary>The caller's principal name.</summary>
+    public static string? Caller(this HttpContext context) => context.User.Identity?.Name;
+
+    private static ModelplaneException TooLarge(long max) =>
+        new(ErrorCode.RequestLimitExceeded, $"The request body is larger than the {max / (1024 * 1024)} MB this route accepts.", 413);
+}

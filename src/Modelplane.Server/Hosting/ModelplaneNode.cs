@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Modelplane.Abstractions;
+using Modelplane.Core;
+using Modelplane.Runtimes.Onnx;
+using Modelplane.Server.Api;
+using Modelplane.Server.Auth;
+using Modelplane.Server.Errors;
+
+namespace Modelplane.Server.Hosting;
+
+/// <summary>
+/// Composes a Modelplane node (DESIGN.md §1): Kestrel → error mapper → request id → authentication → routing onto the
+/// control API, the registry, the data APIs (MLflow scoring, OIP v2) and health. Read top to bottom, it is the node.
+/// </summary>
+public static class ModelplaneNode
+{
+    /// <summary>Builds a node that listens on http://Host:Port; the caller runs it.</summary>
+    public static WebApplication Build(NodeOptions options)
+    {
+        var builder = CreateBuilder(options);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(options.Host), options.Port));
+        return Build(builder);
+    }
+
+    /// <summary>The builder with all services; tests swap the server (TestServer) before <see cref="Build(WebApplicationBuilder)"/>.</summary>
+    public static WebApplicationBuilder CreateBuilder(NodeOptions options)
+    {
+        var builder = WebApplication.CreateBuilder(options.Args);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Modelplane:DataDir"] = options.DataDir });
+        builder.Configuration.AddCommandLine(options.Args);
+        builder.Services.AddModelplaneCore(builder.Configuration);
+        builder.Services.AddOnnxRuntime();
+        builder.Services.AddExceptionHandler<ModelplaneExceptionHandler>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    /// <summary>Builds the app and its request pipeline.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(async status =>
+        {
+            var request = status.HttpContext.Request;
+            await ErrorResponses.WriteAsync(status.HttpContext, status.HttpContext.Response.StatusCode switch
+            {
+                405 => new ModelplaneException(ErrorCode.BadRequest, $"Method {request.Method} is not allowed on {request.Path}.", 405),
+                415 => new ModelplaneException(ErrorCode.BadRequest, $"Content type '{request.ContentType}' is not supported on {request.Path}.", 415),
+                404 => ModelplaneException.NotFound($"No API route matches {request.Method} {request.Path}."),
+                var other => new ModelplaneException(ErrorCode.BadRequest, $"{request.Method} {request.Path} failed with status {other}.", other),
+            });
+        });
+        app.UseRequestId();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthApi();
+        app.MapRegistryApi();
+        app.MapServingEndpointsApi();
+        app.MapInvocationsApi();
+        app.MapOipApi();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        return app;
+    }
+}

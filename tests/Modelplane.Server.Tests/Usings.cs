@@ -1,0 +1,3 @@
+global using System.Net;
+global using Microsoft.Extensions.DependencyInjection;
+global using Microsoft.Extensions.Logging;
