@@ -32,6 +32,8 @@ public static class CoreServiceCollectionExtensions
         });
         services.AddModelRegistry();
         services.AddScoped<TokenService>();
+        services.AddMemoryCache();
+        services.AddSingleton<TokenValidator>();
         services.AddSingleton<LiveEndpoints>();
         services.AddSingleton<EndpointLogStore>();
         services.AddSingleton<EndpointRollout>();

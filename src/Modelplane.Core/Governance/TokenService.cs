@@ -46,17 +46,19 @@ public sealed class TokenService(ModelplaneDbContext db, IOptions<ModelplaneOpti
     }
 
     /// <summary>The principal a token belongs to, or null when unknown or expired.</summary>
-    public async Task<PrincipalEntity?> ValidateAsync(string token, CancellationToken ct)
+    public async Task<PrincipalEntity?> ValidateAsync(string token, CancellationToken ct) => (await LookupAsync(Hash(token), ct)).Principal;
+
+    /// <summary>Looks a token hash up: its principal (null when unknown or expired) and its expiry (Unix ms, null for none).</summary>
+    public async Task<(PrincipalEntity? Principal, long? ExpiresAt)> LookupAsync(string tokenHash, CancellationToken ct)
     {
-        var hash = Hash(token);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var row = await db.Tokens.AsNoTracking().FirstOrDefaultAsync(t => t.Sha256 == hash, ct);
+        var row = await db.Tokens.AsNoTracking().FirstOrDefaultAsync(t => t.Sha256 == tokenHash, ct);
         if (row is null || row.ExpiresAt <= now)
         {
-            return null;
+            return (null, null);
         }
 
-        return await db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Id == row.PrincipalId, ct);
+        return (await db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Id == row.PrincipalId, ct), row.ExpiresAt);
     }
 
     /// <summary>

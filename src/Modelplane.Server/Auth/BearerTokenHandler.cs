@@ -10,7 +10,7 @@ namespace Modelplane.Server.Auth;
 
 /// <summary>
 /// ASP.NET Core authentication handler for <c>Authorization: Bearer &lt;token&gt;</c> personal access tokens: the
-/// token's SHA-256 is looked up in the store (<see cref="TokenService"/>). Missing or invalid tokens are answered
+/// token's SHA-256 is looked up in the store through <see cref="TokenValidator"/>'s short cache. Missing or invalid tokens are answered
 /// 401 <c>UNAUTHENTICATED</c> in the route's error shape.
 /// </summary>
 public sealed class BearerTokenHandler(
@@ -40,7 +40,7 @@ public sealed class BearerTokenHandler(
             return AuthenticateResult.Fail("The Authorization header must be 'Bearer <token>'.");
         }
 
-        var tokens = Context.RequestServices.GetRequiredService<TokenService>();
+        var tokens = Context.RequestServices.GetRequiredService<TokenValidator>();
         var principal = await tokens.ValidateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (principal is null)
         {
