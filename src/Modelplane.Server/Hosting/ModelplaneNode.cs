@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Configuration.Memory;
 using Modelplane.Abstractions;
 using Modelplane.Core;
 using Modelplane.Runtimes.Onnx;
@@ -28,6 +29,17 @@ public static class ModelplaneNode
     public static WebApplicationBuilder CreateBuilder(NodeOptions options)
     {
         var builder = WebApplication.CreateBuilder(options.Args);
+
+        // Defaults that any appsettings, MODELPLANE__/Logging__ variable or argument overrides: no log line per request.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+            },
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Modelplane:DataDir"] = options.DataDir });
         builder.Configuration.AddCommandLine(options.Args);
         builder.Services.AddModelplaneCore(builder.Configuration);
