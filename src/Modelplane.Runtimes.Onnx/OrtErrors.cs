@@ -4,7 +4,7 @@ using Modelplane.Abstractions;
 namespace Modelplane.Runtimes.Onnx;
 
 /// <summary>Turns ONNX Runtime's exceptions into <see cref="ModelplaneException"/>s with one clean line (see <see cref="OrtMessageText"/>).</summary>
-internal static class OrtErrors
+internal static partial class OrtErrors
 {
     /// <summary>Phrases ONNX Runtime uses when a run fails because of the inputs it was given (shapes, values).</summary>
     private static readonly string[] CallerFaultPhrases =
@@ -26,16 +26,25 @@ internal static class OrtErrors
     /// </summary>
     public static ModelplaneException RunFailed(OnnxRuntimeException cause, string modelPath)
     {
-        var reason = OrtMessageText.Clean(cause.Message, modelPath);
+        var reason = TemplateNoise().Replace(OrtMessageText.Clean(cause.Message, modelPath), string.Empty);
         return IsCallerFault(OrtMessageText.ErrorCodeName(cause.Message), reason)
-            ? new ModelplaneException(ErrorCode.InvalidParameterValue, $"The model rejected the inputs: {reason}", inner: cause)
+            ? new ModelplaneException(ErrorCode.BadRequest, $"Encountered an error while evaluating the model; check that the input is compatible with it: {reason}", inner: cause)
             : new ModelplaneException(ErrorCode.InternalError, $"ONNX Runtime failed while running the model: {reason}", inner: cause);
     }
 
+    /// <summary>
+    /// Whether a failure inside a model that loaded and whose inputs passed validation is the request's doing. As the
+    /// MLflow scoring server does (a model's exception is 400 BAD_REQUEST), operator failures (ORT's InvalidArgument,
+    /// Fail and RuntimeException) are; failures of the engine itself (EngineError, NotImplemented, …) are not.
+    /// </summary>
     private static bool IsCallerFault(string errorCode, string reason) => errorCode switch
     {
-        "InvalidArgument" => true,
-        "RuntimeException" or "Fail" or "" => CallerFaultPhrases.Any(p => reason.Contains(p, StringComparison.OrdinalIgnoreCase)),
+        "InvalidArgument" or "Fail" or "RuntimeException" => true,
+        "" => CallerFaultPhrases.Any(p => reason.Contains(p, StringComparison.OrdinalIgnoreCase)),
         _ => false,
     };
+
+    /// <summary>C++ template arguments ORT prints after a function name: <c>[with AGG = …]</c>.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*\[with [^\]]*\]")]
+    private static partial System.Text.RegularExpressions.Regex TemplateNoise();
 }

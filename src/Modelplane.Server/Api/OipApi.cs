@@ -103,5 +103,8 @@ public static class OipApi
         return endpoint.Entities.Values.First();
     }
 
-    private static object Describe(TensorSpec spec) => new { name = spec.Name, datatype = spec.DataType.ToOipName(), shape = spec.Shape ?? [-1] };
+    /// <summary>One input or output; a ZipMap output (<c>seq(map(…))</c>) is declared as infer writes it: BYTES, one JSON object per row.</summary>
+    private static object Describe(TensorSpec spec) => spec.SourceType?.StartsWith("seq(", StringComparison.Ordinal) == true
+        ? new { name = spec.Name, datatype = TensorDataType.String.ToOipName(), shape = (long[])[-1] }
+        : new { name = spec.Name, datatype = spec.DataType.ToOipName(), shape = spec.Shape ?? [-1] };
 }

@@ -56,23 +56,29 @@ public static class TensorJsonWriter
     }
 
     /// <summary>Writes one element of a typed array.</summary>
+    /// <remarks>
+    /// Dispatches on the array's exact element type: the CLR lets a <c>byte[]</c> pass for an <c>sbyte[]</c> (and
+    /// <c>ushort[]</c>/<c>short[]</c>, <c>uint[]</c>/<c>int[]</c>, <c>ulong[]</c>/<c>long[]</c>) in type patterns, which
+    /// would write 255 as -1.
+    /// </remarks>
     public static void WriteElement(Utf8JsonWriter writer, Array data, int index)
     {
-        switch (data)
+        var elementType = data.GetType().GetElementType();
+        switch (Type.GetTypeCode(elementType))
         {
-            case float[] f: WriteDouble(writer, f[index], isSingle: true); break;
-            case double[] d: WriteDouble(writer, d[index], isSingle: false); break;
-            case Half[] h: WriteDouble(writer, (float)h[index], isSingle: true); break;
-            case ushort[] u: writer.WriteNumberValue(u[index]); break;
-            case bool[] b: writer.WriteBooleanValue(b[index]); break;
-            case string[] s: writer.WriteStringValue(s[index]); break;
-            case long[] l: writer.WriteNumberValue(l[index]); break;
-            case int[] i: writer.WriteNumberValue(i[index]); break;
-            case short[] sh: writer.WriteNumberValue(sh[index]); break;
-            case sbyte[] sb: writer.WriteNumberValue(sb[index]); break;
-            case byte[] by: writer.WriteNumberValue(by[index]); break;
-            case uint[] ui: writer.WriteNumberValue(ui[index]); break;
-            case ulong[] ul: writer.WriteNumberValue(ul[index]); break;
+            case TypeCode.Single: WriteDouble(writer, ((float[])data)[index], isSingle: true); break;
+            case TypeCode.Double: WriteDouble(writer, ((double[])data)[index], isSingle: false); break;
+            case TypeCode.Object when elementType == typeof(Half): WriteDouble(writer, (float)((Half[])data)[index], isSingle: true); break;
+            case TypeCode.UInt16: writer.WriteNumberValue(((ushort[])data)[index]); break;
+            case TypeCode.Boolean: writer.WriteBooleanValue(((bool[])data)[index]); break;
+            case TypeCode.String: writer.WriteStringValue(((string[])data)[index]); break;
+            case TypeCode.Int64: writer.WriteNumberValue(((long[])data)[index]); break;
+            case TypeCode.Int32: writer.WriteNumberValue(((int[])data)[index]); break;
+            case TypeCode.Int16: writer.WriteNumberValue(((short[])data)[index]); break;
+            case TypeCode.SByte: writer.WriteNumberValue(((sbyte[])data)[index]); break;
+            case TypeCode.Byte: writer.WriteNumberValue(((byte[])data)[index]); break;
+            case TypeCode.UInt32: writer.WriteNumberValue(((uint[])data)[index]); break;
+            case TypeCode.UInt64: writer.WriteNumberValue(((ulong[])data)[index]); break;
             default: throw new InvalidOperationException($"Unsupported tensor element type {data.GetType().Name}.");
         }
     }
