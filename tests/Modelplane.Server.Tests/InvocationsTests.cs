@@ -91,4 +91,28 @@ public sealed class InvocationsTests(IrisNodeFixture iris) : IClassFixture<IrisN
         Assert.Equal("RESOURCE_DOES_NOT_EXIST", body!["error_code"]!.GetValue<string>());
         Assert.Contains("nope", body["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task MisspelledColumn_NamesBothTheMissingAndTheUnknownColumn()
+    {
+        var (status, body, _) = await Node.PostAsync(Path,
+            """{"dataframe_split":{"columns":["sepal_length","sepal_width","petal_length","petal_widht"],"data":[[5.1,3.5,1.4,0.2]]}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var message = body!["error_code"]!.GetValue<string>() + ": " + body["message"]!.GetValue<string>();
+        Assert.StartsWith("INVALID_PARAMETER_VALUE: Missing required column 'petal_width'; unknown column 'petal_widht'", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MalformedJson_SaysWhere_AndMessagesAreNotEscaped()
+    {
+        using var content = new StringContent("{\"inputs\": [1,\n 2,,]}", System.Text.Encoding.UTF8, "application/json");
+        var response = await Node.Client.PostAsync(Path, content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not valid JSON at line 2, byte", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", text, StringComparison.Ordinal);
+        var unknown = await Node.PostAsync("/serving-endpoints/it's-not/invocations", "{}");
+        Assert.Contains("'it's-not'", unknown.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0027", await unknown.Response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

@@ -35,7 +35,7 @@ public static class InvocationsApi
 
         http.Response.Headers["served-model-name"] = context.ServedEntityName;
         http.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        await using var writer = new Utf8JsonWriter(http.Response.Body, ResponseJson.WriterOptions);
         PredictionWriter.Write(writer, result.Outputs, payload.Format);
     }
 
@@ -66,15 +66,7 @@ public static class InvocationsApi
             return ScoringPayloadParser.ParseCsv(reader);
         }
 
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            return ScoringPayloadParser.ParseJson(doc.RootElement);
-        }
-        catch (JsonException ex)
-        {
-            throw ModelplaneException.BadRequest($"The request body is not valid JSON: {ex.Message.Split(" Path:")[0]}");
-        }
+        return RequestBodies.ParseJson(body, ScoringPayloadParser.ParseJson);
     }
 
     private static ModelplaneException Unsupported(string contentType) =>

@@ -73,22 +73,13 @@ public static class OipApi
 
         var max = http.RequestServices.GetRequiredService<IOptions<ModelplaneOptions>>().Value.MaxQueryBytes;
         var body = await RequestBodies.ReadLimitedAsync(http.Request, max);
-        OipCodec.Request request;
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            request = OipCodec.Parse(doc.RootElement);
-        }
-        catch (JsonException ex)
-        {
-            throw ModelplaneException.BadRequest($"The request body is not valid JSON: {ex.Message.Split(" Path:")[0]}");
-        }
+        var request = RequestBodies.ParseJson(body, OipCodec.Parse);
 
         var context = new InvocationContext { RequestId = http.TraceIdentifier, Caller = http.User, Payload = request.Payload, RequestedEntity = version };
         var result = await endpoint.Pipeline.InvokeAsync(context, http.RequestAborted);
         http.Response.Headers["served-model-name"] = context.ServedEntityName;
         http.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        await using var writer = new Utf8JsonWriter(http.Response.Body, ResponseJson.WriterOptions);
         OipCodec.WriteResponse(writer, name, context.ServedEntityName, request, result.Outputs);
     }
 

@@ -59,6 +59,23 @@ public static class RequestBodies
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
+    /// <summary>Parses a JSON body and reads it with <paramref name="read"/>; malformed JSON is 400 <c>BAD_REQUEST</c>
+    /// saying where (1-based line and byte) and why.</summary>
+    public static T ParseJson<T>(ReadOnlyMemory<byte> body, Func<JsonElement, T> read)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return read(doc.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            var reason = ex.Message.Split([" Path:", " LineNumber:"], StringSplitOptions.None)[0].TrimEnd('.', ' ');
+            var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}" : "";
+            throw ModelplaneException.BadRequest($"The request body is not valid JSON{where}: {reason}.");
+        }
+    }
+
     /// <summary>The caller's principal name.</summary>
     public static string? Caller(this HttpContext context) => context.User.Identity?.Name;
 

@@ -25,7 +25,7 @@ public static class ErrorResponses
             context.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        await using var writer = new Utf8JsonWriter(context.Response.Body, Api.ResponseJson.WriterOptions);
         writer.WriteStartObject();
         if (IsOip(context.Request))
         {

@@ -29,16 +29,13 @@ public static class InputBinder
         var columns = table.Columns;
         if (declared is { Kind: SignatureKind.Columns })
         {
-            var missing = declared.Inputs.FirstOrDefault(c => c.Required && c.Name is not null && !columns.Contains(c.Name));
-            if (missing is not null)
+            var problems = declared.Inputs.Where(c => c.Required && c.Name is not null && !columns.Contains(c.Name)).Select(c => $"missing required column '{c.Name}'")
+                .Concat(columns.Where(c => declared.FindInput(c) is null).Select(c => $"unknown column '{c}'"))
+                .ToList();
+            if (problems.Count > 0)
             {
-                throw ModelplaneException.InvalidParameter($"Missing required column '{missing.Name}' (signature: {Describe(declared)}).");
-            }
-
-            var unknown = columns.FirstOrDefault(c => declared.FindInput(c) is null);
-            if (unknown is not null)
-            {
-                throw ModelplaneException.InvalidParameter($"Unknown column '{unknown}' (signature: {Describe(declared)}).");
+                var text = string.Join("; ", problems);
+                throw ModelplaneException.InvalidParameter($"{char.ToUpperInvariant(text[0])}{text[1..]} (signature: {Describe(declared)}).");
             }
         }
 
