@@ -26,8 +26,26 @@ internal sealed class OnnxLoadedModel : ILoadedModel
     public ModelSignature Signature { get; }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ModelValue>> RunAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string>? outputNames, CancellationToken cancellationToken) =>
-        Task.Run(() => Run(inputs, outputNames, cancellationToken), cancellationToken);
+    /// <remarks>
+    /// Runs on the caller's thread (a thread-pool thread serving the request): a hop to another thread would cost more than
+    /// a small model's run. Cancellation still stops a long run through <see cref="RunOptions.Terminate"/>.
+    /// </remarks>
+    public Task<IReadOnlyList<ModelValue>> RunAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string>? outputNames, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlyList<ModelValue>>(cancellationToken);
+        }
+
+        try
+        {
+            return Task.FromResult(Run(inputs, outputNames, cancellationToken));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<IReadOnlyList<ModelValue>>(ex);
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose()

@@ -62,8 +62,9 @@ public static class InvocationsApi
         var body = await RequestBodies.ReadLimitedAsync(request, max);
         if (type == "text/csv")
         {
-            using var reader = new StringReader(Encoding.UTF8.GetString(body.Span));
-            return ScoringPayloadParser.ParseCsv(reader);
+            var text = Encoding.UTF8.GetString(body.Span);
+            using var reader = new StringReader(text);
+            return ScoringPayloadParser.ParseCsv(reader, text.Length);
         }
 
         return RequestBodies.ParseJson(body, ScoringPayloadParser.ParseJson);

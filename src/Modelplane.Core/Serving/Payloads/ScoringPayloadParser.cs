@@ -49,12 +49,14 @@ public static class ScoringPayloadParser
     }
 
     /// <summary>Parses a <c>text/csv</c> body whose first row names the columns.</summary>
-    public static TablePayload ParseCsv(TextReader reader)
+    /// <param name="reader">The CSV text.</param>
+    /// <param name="maxRecordChars">The longest row the reader must hold (its buffer size); the body's length is enough.</param>
+    public static TablePayload ParseCsv(TextReader reader, int maxRecordChars = 64 * 1024)
     {
         CsvDataReader csv;
         try
         {
-            csv = CsvDataReader.Create(reader, new CsvDataReaderOptions { HasHeaders = true, Delimiter = ',', Comment = '\0', BufferSize = 1 << 20 });
+            csv = CsvDataReader.Create(reader, new CsvDataReaderOptions { HasHeaders = true, Delimiter = ',', Comment = '\0', BufferSize = Math.Max(4096, maxRecordChars + 1) });
         }
         catch (CsvFormatException ex)
         {
