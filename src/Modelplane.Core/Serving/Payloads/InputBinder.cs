@@ -70,7 +70,7 @@ public static class InputBinder
         for (var r = 0; r < table.Rows.Count; r++)
         {
             var cell = table.Rows[r][column] ?? throw ModelplaneException.InvalidParameter($"{field}: row {r} has no value.");
-            var shape = TensorBuilder.InferShape(cell, $"{field}, row {r}");
+            var shape = cell.ValueKind is JsonValueKind.Array or JsonValueKind.Object ? TensorBuilder.InferShape(cell, $"{field}, row {r}") : [];
             if (cellShape is not null && !shape.SequenceEqual(cellShape))
             {
                 throw ModelplaneException.InvalidParameter($"{field}: ragged values: row {r} has shape [{string.Join(",", shape)}], row 0 [{string.Join(",", cellShape)}].");

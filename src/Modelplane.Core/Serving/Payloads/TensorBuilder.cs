@@ -27,18 +27,49 @@ public static class TensorBuilder
             throw ModelplaneException.InvalidParameter($"{field}: shape [{string.Join(",", shape)}] holds {Tensor.ElementCount(shape)} elements but {values.Count} were given.");
         }
 
+        return new Tensor(name, type, shape, type switch
+        {
+            TensorDataType.Float32 => Fill<float>(values, type, field, fromText, static v => v.ValueKind == JsonValueKind.Number && v.GetDouble() is var d && Math.Abs(d) <= float.MaxValue ? (float)d : null),
+            TensorDataType.Float64 => Fill<double>(values, type, field, fromText, static v => v.ValueKind == JsonValueKind.Number && v.GetDouble() is var d && double.IsFinite(d) ? d : null),
+            TensorDataType.Int64 => Fill<long>(values, type, field, fromText, static v => v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var l) ? l : null),
+            TensorDataType.Int32 => Fill<int>(values, type, field, fromText, static v => v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : null),
+            _ => FillAny(values, type, field, fromText),
+        });
+    }
+
+    /// <summary>Typed fill without boxing: <paramref name="fast"/> takes the common case, anything else goes through
+    /// <see cref="JsonScalars.Convert"/> (which also produces the error for a value that does not fit).</summary>
+    private static T[] Fill<T>(IReadOnlyList<JsonElement> values, TensorDataType type, string field, bool fromText, Func<JsonElement, T?> fast)
+        where T : struct
+    {
+        var data = new T[values.Count];
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = fast(values[i]) ?? (T)JsonScalars.Convert(values[i], type, field, fromText);
+        }
+
+        return data;
+    }
+
+    private static Array FillAny(IReadOnlyList<JsonElement> values, TensorDataType type, string field, bool fromText)
+    {
         var data = Array.CreateInstance(type.ElementType(), values.Count);
         for (var i = 0; i < values.Count; i++)
         {
             data.SetValue(JsonScalars.Convert(values[i], type, field, fromText), i);
         }
 
-        return new Tensor(name, type, shape, data);
+        return data;
     }
 
     /// <summary>The shape of a nested JSON array; a scalar has shape []. Refuses ragged arrays and mixed nesting.</summary>
     public static long[] InferShape(JsonElement value, string field)
     {
+        if (value.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object))
+        {
+            return [];
+        }
+
         var shape = new List<long>();
         var probe = value;
         while (probe.ValueKind == JsonValueKind.Array)
