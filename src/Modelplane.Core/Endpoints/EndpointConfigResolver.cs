@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
 using Modelplane.Abstractions;
+using Modelplane.Core.Registry;
 
 namespace Modelplane.Core.Endpoints;
 
@@ -8,7 +8,7 @@ namespace Modelplane.Core.Endpoints;
 /// Validates an <see cref="EndpointCoreConfigInput"/> and resolves each served entity to a concrete model version
 /// (databricks-serving.md §1.3–1.4). Every error names the field at fault, e.g. <c>served_entities[1].entity_version</c>.
 /// </summary>
-public sealed partial class EndpointConfigResolver(IModelVersionResolver versions, IOptions<ModelplaneOptions> options, TimeProvider time)
+public sealed partial class EndpointConfigResolver(IModelVersionResolver versions, ModelStorage storage, TimeProvider time)
 {
     /// <summary>At most this many served entities per endpoint (Databricks' real limit).</summary>
     public const int MaxServedEntities = 15;
@@ -116,7 +116,7 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
             MinProvisionedConcurrency = min,
             MaxProvisionedConcurrency = max,
             EnvironmentVars = e.EnvironmentVars,
-            ModelPath = Path.Combine(options.Value.DataDirFullPath, version.StoragePath, version.ModelFile),
+            ModelPath = storage.ModelFilePath(version),
             Sha256 = version.Sha256,
             SignatureJson = version.SignatureJson,
             CreationTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds(),

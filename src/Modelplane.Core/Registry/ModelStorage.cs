@@ -30,6 +30,9 @@ public sealed class ModelStorage(IOptions<ModelplaneOptions> options, ILogger<Mo
     /// <summary>Resolves a stored relative path (<c>StoragePath</c>) to an absolute one.</summary>
     public string Resolve(string storagePath) => Path.Combine(DataDir, storagePath);
 
+    /// <summary>The absolute path of a stored version's model file (<c>StoragePath</c>/<c>ModelFile</c>).</summary>
+    public string ModelFilePath(Storage.ModelVersionEntity version) => Path.Combine(Resolve(version.StoragePath), version.ModelFile);
+
     /// <summary>A fresh, unique path under <see cref="TempDir"/> (nothing is created).</summary>
     public string NewTempPath(string prefix) => Path.Combine(TempDir, $"{prefix}-{Guid.NewGuid():N}");
 

@@ -88,7 +88,7 @@ public sealed partial class ServingHostedService(
                     EntityVersion = version,
                     Sha256 = target.Sha256,
                     SignatureJson = target.SignatureJson,
-                    ModelPath = ResolveModelPath(scope, target),
+                    ModelPath = scope.ServiceProvider.GetRequiredService<Registry.ModelStorage>().ModelFilePath(target),
                     CreationTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds(),
                 });
             }
@@ -100,9 +100,6 @@ public sealed partial class ServingHostedService(
             }
         }
     }
-
-    private static string ResolveModelPath(IServiceScope scope, Storage.ModelVersionEntity version) =>
-        Path.Combine(scope.ServiceProvider.GetRequiredService<IOptions<ModelplaneOptions>>().Value.DataDirFullPath, version.StoragePath, version.ModelFile);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An alias followed by endpoint {Endpoint} moved; staging a new config version.")]
     private static partial void LogAliasMoved(ILogger logger, string endpoint);

@@ -100,7 +100,7 @@ public static class OipCodec
         }
 
         var flat = new List<JsonElement>();
-        Flatten(data, flat);
+        TensorBuilder.Flatten(data, flat);
         return TensorBuilder.FromFlat(name, flat, shape, datatype, field);
     }
 
@@ -138,20 +138,6 @@ public static class OipCodec
         }
 
         return p;
-    }
-
-    private static void Flatten(JsonElement value, List<JsonElement> into)
-    {
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            into.Add(value);
-            return;
-        }
-
-        foreach (var item in value.EnumerateArray())
-        {
-            Flatten(item, into);
-        }
     }
 
     /// <summary>Writes the inference response: outputs flat with their shape and datatype; ZipMap rows as BYTES JSON strings.</summary>

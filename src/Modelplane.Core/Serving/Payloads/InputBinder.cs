@@ -77,7 +77,7 @@ public static class InputBinder
             }
 
             cellShape = shape;
-            Flatten(cell, cells);
+            TensorBuilder.Flatten(cell, cells);
         }
 
         long[] full = [table.Rows.Count, .. cellShape ?? []];
@@ -168,20 +168,6 @@ public static class InputBinder
         }
 
         return t;
-    }
-
-    private static void Flatten(JsonElement value, List<JsonElement> into)
-    {
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            into.Add(value);
-            return;
-        }
-
-        foreach (var item in value.EnumerateArray())
-        {
-            Flatten(item, into);
-        }
     }
 
     private static string Describe(ModelSignature s) =>

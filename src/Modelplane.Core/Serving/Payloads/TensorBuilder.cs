@@ -111,7 +111,8 @@ public static class TensorBuilder
         }
     }
 
-    private static void Flatten(JsonElement value, List<JsonElement> into)
+    /// <summary>Appends the scalars of a nested JSON array (or a scalar itself) in row-major order.</summary>
+    public static void Flatten(JsonElement value, List<JsonElement> into)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
