@@ -27,6 +27,14 @@ public sealed record RuntimeOptions
 
     /// <summary>Threads used across operators (ONNX Runtime inter-op). Default 1.</summary>
     public int InterOpThreads { get; init; } = 1;
+
+    /// <summary>
+    /// Most bytes the engine's CPU memory arena may hold, or 0 (default) for no limit. The arena holds the intermediate and
+    /// output tensors of the runs in flight (ONNX Runtime keeps model weights outside it); a run that would need more fails
+    /// with a <see cref="ModelplaneException"/> instead of growing the process, and the model keeps serving smaller runs.
+    /// ONNX Runtime takes the limit as a 32-bit count: 4 GiB and more means no limit.
+    /// </summary>
+    public long ArenaLimitBytes { get; init; }
 }
 
 /// <summary>A model loaded by an <see cref="IModelRuntime"/>; one per replica. Thread-safe for concurrent <see cref="RunAsync"/>.</summary>

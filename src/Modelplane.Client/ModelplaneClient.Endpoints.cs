@@ -48,6 +48,16 @@ public sealed partial class ModelplaneClient
     public Task<ServingEndpoint> UpdateEndpointConfigAsync(string name, EndpointConfig config, CancellationToken cancellationToken = default) =>
         SendAsync<ServingEndpoint>(HttpMethod.Put, EndpointPath(name) + "/config", config, cancellationToken);
 
+    /// <summary>
+    /// <c>POST /api/2.0/serving-endpoints/{name}/rebuild</c> (Modelplane extension): a new config version identical to
+    /// the active one whose images are built on the node's current runtime; 409 while another update is in progress.
+    /// </summary>
+    /// <param name="name">Endpoint name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The endpoint object with <c>pending_config</c>.</returns>
+    public Task<ServingEndpoint> RebuildEndpointAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<ServingEndpoint>(HttpMethod.Post, EndpointPath(name) + "/rebuild", new { }, cancellationToken);
+
     /// <summary><c>PATCH /api/2.0/serving-endpoints/{name}/tags</c> with <c>{add_tags, delete_tags}</c>.</summary>
     /// <param name="name">Endpoint name.</param>
     /// <param name="add">Tags to add or overwrite.</param>

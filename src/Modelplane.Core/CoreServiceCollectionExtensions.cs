@@ -5,8 +5,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Modelplane.Core.Endpoints;
 using Modelplane.Core.Governance;
+using Modelplane.Core.Images;
+using Modelplane.Core.Metrics;
 using Modelplane.Core.Registry;
 using Modelplane.Core.Serving;
+using Modelplane.Core.Serving.Autoscaling;
+using Modelplane.Core.Serving.Replicas;
+using Modelplane.Core.Serving.Workers;
 using Modelplane.Core.Storage;
 
 namespace Modelplane.Core;
@@ -40,8 +45,14 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<EndpointViewBuilder>();
         services.AddScoped<EndpointConfigResolver>();
         services.AddScoped<EndpointService>();
+        services.AddModelImages();
+        services.AddServingMetrics();
+        services.AddWorkerReplicas();
+        services.AddSingleton(sp => new NodeQueue(sp.GetRequiredService<IOptions<ServingOptions>>().Value.MaxQueuedRequestsPerNode));
+        services.AddSingleton<ServedEntityLoader>();
         services.AddHostedService<NodeInitializer>();
         services.AddHostedService<ServingHostedService>();
+        services.AddHostedService<Autoscaler>();
         return services;
     }
 }

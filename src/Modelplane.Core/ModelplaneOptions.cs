@@ -32,4 +32,14 @@ public sealed class ModelplaneOptions
 
     /// <summary>The data dir as an absolute path.</summary>
     public string DataDirFullPath => Path.GetFullPath(DataDir);
+
+    /// <summary>
+    /// The current worker build (the <c>Modelplane.Worker</c> apphost, its assemblies and native libraries), copied into
+    /// the runtime store of the data dir when first used. Default <c>&lt;AppContext.BaseDirectory&gt;/worker</c>, where
+    /// building the node places it. A relative path is taken from the current directory.
+    /// </summary>
+    public string WorkerPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "worker");
+
+    /// <summary><see cref="WorkerPath"/> as an absolute path.</summary>
+    public string WorkerFullPath => Path.GetFullPath(WorkerPath);
 }

@@ -8,7 +8,9 @@ namespace Modelplane.Runtimes.Onnx;
 /// <summary>
 /// Loads a model file into an <see cref="OnnxLoadedModel"/>: reads the graph's outline (ONNX IR ModelProto, skipping
 /// weights), creates the ORT session from the file path (so external data resolves beside it), then derives and checks the
-/// signature. Every failure becomes a one-line <c>INVALID_PARAMETER_VALUE</c>.
+/// signature. Every failure becomes a one-line <c>INVALID_PARAMETER_VALUE</c>. With
+/// <see cref="RuntimeOptions.ArenaLimitBytes"/>, the session uses a CPU arena capped at that size, registered in ONNX
+/// Runtime's environment (<c>session.use_env_allocators</c>); without an arena when ONNX Runtime refuses to register it.
 /// </summary>
 internal static class OnnxModelLoader
 {
@@ -18,6 +20,12 @@ internal static class OnnxModelLoader
         string.Empty, "ai.onnx", "ai.onnx.ml", "ai.onnx.preview.training", "com.microsoft", "com.microsoft.nchwc",
         "com.microsoft.experimental", "com.ms.internal.nhwc",
     };
+
+    /// <summary>Guards the environment's CPU arena from registration to session creation.</summary>
+    private static readonly Lock ArenaLock = new();
+
+    /// <summary>The memory info of the CPU arena registered in the environment, or null.</summary>
+    private static OrtMemoryInfo? _registeredArena;
 
     /// <summary>Loads the model; see <see cref="OnnxModelRuntime.LoadAsync"/> for the refusals.</summary>
     public static OnnxLoadedModel Load(string modelPath, RuntimeOptions options, CancellationToken cancellationToken)
@@ -81,6 +89,25 @@ internal static class OnnxModelLoader
         };
         try
         {
+            if (options.ArenaLimitBytes is > 0 and <= uint.MaxValue)
+            {
+                // The environment holds one CPU arena at a time and a session takes it while it is created: swap in one
+                // with this limit and create the session under the same lock.
+                lock (ArenaLock)
+                {
+                    if (TryRegisterCpuArena((uint)options.ArenaLimitBytes))
+                    {
+                        sessionOptions.AddSessionConfigEntry("session.use_env_allocators", "1");
+                    }
+                    else
+                    {
+                        sessionOptions.EnableCpuMemArena = false;
+                    }
+
+                    return new InferenceSession(modelPath, sessionOptions);
+                }
+            }
+
             return new InferenceSession(modelPath, sessionOptions);
         }
         catch (OnnxRuntimeException ex)
@@ -94,6 +121,44 @@ internal static class OnnxModelLoader
             }
 
             throw OrtErrors.LoadFailed(modelPath, reason, ex);
+        }
+    }
+
+    /// <summary>
+    /// Registers, in ONNX Runtime's environment, a CPU arena allocator that grows by what each allocation asks
+    /// (<c>kSameAsRequested</c>) up to <paramref name="maxBytes"/>, replacing the one registered before (the sessions
+    /// created with that one keep it). False when ONNX Runtime refuses; the caller then runs without an arena.
+    /// </summary>
+    private static bool TryRegisterCpuArena(uint maxBytes)
+    {
+        try
+        {
+            var environment = OrtEnv.Instance();
+            if (_registeredArena is { } previous)
+            {
+                environment.UnregisterAllocator(previous);
+                previous.Dispose();
+                _registeredArena = null;
+            }
+
+            var memoryInfo = new OrtMemoryInfo(OrtMemoryInfo.allocatorCPU, OrtAllocatorType.ArenaAllocator, 0, OrtMemType.Default);
+            using var arena = new OrtArenaCfg(maxBytes, arenaExtendStrategy: 1, initialChunkSizeBytes: -1, maxDeadBytesPerChunk: -1);
+            try
+            {
+                environment.CreateAndRegisterAllocator(memoryInfo, arena);
+            }
+            catch
+            {
+                memoryInfo.Dispose();
+                throw;
+            }
+
+            _registeredArena = memoryInfo;
+            return true;
+        }
+        catch (OnnxRuntimeException)
+        {
+            return false;
         }
     }
 }

@@ -27,6 +27,9 @@ internal sealed class CliProcess : IAsyncDisposable
     /// <summary>Whether the process has ended.</summary>
     public bool HasExited => process.HasExited;
 
+    /// <summary>The process id.</summary>
+    public int Id => process.Id;
+
     /// <summary>Starts the CLI with arguments and extra environment variables.</summary>
     public static CliProcess Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
@@ -111,6 +114,37 @@ internal sealed class CliProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"No JSON document on stdout within {timeout}; stderr: {Stderr}");
+    }
+
+    /// <summary>
+    /// Stops the process gracefully: SIGTERM (through <c>kill -TERM</c>), then waits up to <paramref name="grace"/>
+    /// for it to exit; past that its process tree is killed.
+    /// </summary>
+    /// <returns>True when it exited on SIGTERM within the grace time.</returns>
+    public async Task<bool> StopAsync(TimeSpan grace)
+    {
+        if (process.HasExited)
+        {
+            return true;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(grace);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return false;
+        }
     }
 
     private void Append(StringBuilder target, string? line)

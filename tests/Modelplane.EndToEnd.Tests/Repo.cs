@@ -36,4 +36,16 @@ internal static class Repo
             return File.Exists(dll) ? dll : throw new FileNotFoundException("The CLI was not built next to the tests.", dll);
         }
     }
+
+    /// <summary>The worker build that building the CLI places beside it (<c>&lt;cli output&gt;/worker</c>): the node's default runtime.</summary>
+    public static string WorkerBuildDir
+    {
+        get
+        {
+            var dir = Path.Combine(Path.GetDirectoryName(CliDll)!, "worker");
+            return File.Exists(Path.Combine(dir, "Modelplane.Worker"))
+                ? dir
+                : throw new DirectoryNotFoundException($"No worker build (Modelplane.Worker apphost) at '{dir}'.");
+        }
+    }
 }

@@ -73,12 +73,17 @@ public sealed class NodeFixture : IAsyncLifetime
     }
 
     /// <summary>Creates an endpoint serving one entity and waits until it is ready.</summary>
-    public async Task<JsonObject> ServeAsync(string endpoint, string fullName, string version = "1", TimeSpan? timeout = null)
+    /// <param name="endpoint">Endpoint name.</param>
+    /// <param name="fullName">Registered model.</param>
+    /// <param name="version">Version or alias.</param>
+    /// <param name="timeout">How long to wait for readiness (default 60 s).</param>
+    /// <param name="scaleToZero">Serve with <c>scale_to_zero_enabled</c>, so an idle entity's worker process stops.</param>
+    public async Task<JsonObject> ServeAsync(string endpoint, string fullName, string version = "1", TimeSpan? timeout = null, bool scaleToZero = false)
     {
         var create = await Client.PostAsJsonAsync("/api/2.0/serving-endpoints", new
         {
             name = endpoint,
-            config = new { served_entities = new[] { new { entity_name = fullName, entity_version = version } } },
+            config = new { served_entities = new[] { new { entity_name = fullName, entity_version = version, scale_to_zero_enabled = scaleToZero } } },
         });
         Assert.True(create.IsSuccessStatusCode, await create.Content.ReadAsStringAsync());
         return await WaitAsync(endpoint, timeout);

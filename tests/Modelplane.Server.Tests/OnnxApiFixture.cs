@@ -17,8 +17,15 @@ public sealed partial class OnnxApiFixture : IAsyncLifetime
 {
     private readonly Dictionary<string, Task<ServedOnnxModel>> models = new(StringComparer.Ordinal);
 
-    /// <summary>The node.</summary>
-    public NodeFixture Node { get; } = new();
+    /// <summary>
+    /// The node. Its endpoints scale to zero a second after their last request, so the hundred-odd models of the test
+    /// data do not keep a hundred worker processes alive at once: cases run one after another, each cold-starts its
+    /// model's replica if it went idle.
+    /// </summary>
+    public NodeFixture Node { get; } = new()
+    {
+        Args = ["--Modelplane:Serving:ScaleToZeroIdleMinutes=0.02", "--Modelplane:Serving:AutoscaleIntervalSeconds=0.5"],
+    };
 
     /// <inheritdoc />
     public Task InitializeAsync() => Node.InitializeAsync();
@@ -68,7 +75,7 @@ public sealed partial class OnnxApiFixture : IAsyncLifetime
             return new ServedOnnxModel(name, string.Empty, modelPath, new JsonObject(), (status, body));
         }
 
-        var endpoint = await Node.ServeAsync(name, $"main.default.{name}");
+        var endpoint = await Node.ServeAsync(name, $"main.default.{name}", scaleToZero: true);
         Assert.True(endpoint["state"]!["ready"]!.GetValue<string>() == "READY", $"endpoint {name}: {endpoint}");
         var entity = endpoint["config"]!["served_entities"]![0]!["name"]!.GetValue<string>();
         var metadata = await Node.Client.GetFromJsonAsync<JsonObject>($"/v2/models/{name}/versions/{entity}");

@@ -80,9 +80,10 @@ public sealed class ServingEndpointsApiTests(IrisNodeFixture iris) : IClassFixtu
     public async Task BuildLogs_And_Logs_AndOpenApi()
     {
         var build = (await Node.Client.GetFromJsonAsync<JsonObject>("/api/2.0/serving-endpoints/iris/served-models/iris-1/build-logs"))!;
-        Assert.Contains("Loaded", build["logs"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Image ", build["logs"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Ready after a warm-up inference", build["logs"]!.GetValue<string>(), StringComparison.Ordinal);
         var logs = (await Node.Client.GetFromJsonAsync<JsonObject>("/api/2.0/serving-endpoints/iris/served-models/iris-1/logs"))!;
-        Assert.Contains("Replica started", logs["logs"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Replica iris-1-v1-r1 ready (pid ", logs["logs"]!.GetValue<string>(), StringComparison.Ordinal);
         var missing = await Node.Client.GetAsync("/api/2.0/serving-endpoints/iris/served-models/nope/logs");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         var openapi = (await Node.Client.GetFromJsonAsync<JsonObject>("/api/2.0/serving-endpoints/iris/openapi"))!;

@@ -88,6 +88,12 @@ public sealed record ServedEntity
     public int? MinProvisionedConcurrency { get; init; }
     /// <summary>Upper bound of the concurrency range.</summary>
     public int? MaxProvisionedConcurrency { get; init; }
+    /// <summary>Modelplane extension: adaptive batching, the most rows per model run (off when null or 1).</summary>
+    public int? MaxBatchSize { get; init; }
+    /// <summary>Modelplane extension: milliseconds a batch waits after its first request (default 5).</summary>
+    public int? MaxBatchDelayMs { get; init; }
+    /// <summary>Modelplane extension: execution timeout in seconds (default the node's, 297).</summary>
+    public int? ExecutionTimeoutSeconds { get; init; }
     /// <summary>Output only: deployment state.</summary>
     public ServedEntityState? State { get; init; }
     /// <summary>Fields not modelled above (<c>workload_type</c>, <c>environment_vars</c>, …).</summary>

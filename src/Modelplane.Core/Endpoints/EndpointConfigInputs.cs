@@ -28,6 +28,13 @@ public sealed record ServedEntityInput
     public Dictionary<string, string>? EnvironmentVars { get; init; }
     /// <summary>External model block (a later issue); refused on this node for now.</summary>
     public JsonObject? ExternalModel { get; init; }
+    /// <summary>Modelplane extension: adaptive batching, the most rows stacked into one model run (2–4096; off when
+    /// absent or 1). Only for models whose inputs and outputs have a variable batch dimension.</summary>
+    public int? MaxBatchSize { get; init; }
+    /// <summary>Modelplane extension: milliseconds a batch waits for more requests after its first (0–10000, default 5).</summary>
+    public int? MaxBatchDelayMs { get; init; }
+    /// <summary>Modelplane extension: seconds a request may run in the model before 504 (1–3600, default the node's 297).</summary>
+    public int? ExecutionTimeoutSeconds { get; init; }
 }
 
 /// <summary>Legacy <c>ServedModelInput</c> (<c>model_name</c>/<c>model_version</c>), accepted and mapped onto <see cref="ServedEntityInput"/>.</summary>

@@ -121,8 +121,15 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
             SignatureJson = version.SignatureJson,
             CreationTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds(),
             Creator = creator,
+            MaxBatchSize = InRange(e.MaxBatchSize, 1, 4096, $"{field}.max_batch_size"),
+            MaxBatchDelayMs = InRange(e.MaxBatchDelayMs, 0, 10_000, $"{field}.max_batch_delay_ms"),
+            ExecutionTimeoutSeconds = InRange(e.ExecutionTimeoutSeconds, 1, 3600, $"{field}.execution_timeout_seconds"),
         };
     }
+
+    private static int? InRange(int? value, int min, int max, string field) =>
+        value is null || (value >= min && value <= max) ? value
+            : throw ModelplaneException.InvalidParameter($"{field} is {value}; it must be from {min} to {max}.");
 
     private static (string? Size, int Min, int Max) Concurrency(ServedEntityInput e, string field)
     {

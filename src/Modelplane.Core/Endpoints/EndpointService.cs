@@ -116,6 +116,29 @@ public sealed partial class EndpointService(
         return await views.BuildAsync(endpoint, ct);
     }
 
+    /// <summary>
+    /// Stages a new config version identical to the active one whose served entities get new images built on the
+    /// node's current runtime (Modelplane extension, <c>POST /api/2.0/serving-endpoints/{name}/rebuild</c>): how an
+    /// endpoint moves to a newer runtime after an upgrade. It rolls out like any config update.
+    /// </summary>
+    /// <exception cref="ModelplaneException">404 for an unknown endpoint; 409 while it updates or before it has an active config.</exception>
+    public async Task<EndpointDetailed> RebuildAsync(string name, string? caller, CancellationToken ct)
+    {
+        var endpoint = await db.GetByNameAsync(name, ct);
+        var active = endpoint.ActiveConfigVersion > 0 ? await db.GetConfigAsync(endpoint.Id, endpoint.ActiveConfigVersion, ct) : null;
+        if (active is null)
+        {
+            throw ModelplaneException.Conflict($"Serving endpoint '{name}' has no active config to rebuild yet.");
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return await StageAsync(endpoint, active with
+        {
+            RebuildImages = true,
+            ServedEntities = [.. active.ServedEntities.Select(e => e with { CreationTimestamp = now, Creator = caller ?? e.Creator })],
+        }, ct);
+    }
+
     /// <summary>Deletes an endpoint, its configs, logs and loaded entities.</summary>
     public async Task DeleteAsync(string name, CancellationToken ct)
     {

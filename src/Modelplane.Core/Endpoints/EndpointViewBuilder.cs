@@ -37,6 +37,8 @@ public sealed class EndpointViewBuilder(IDbContextFactory<ModelplaneDbContext> d
             return null;
         }
 
+        var running = live.Find(e.Name) is { } snapshot && snapshot.ConfigVersion == version ? snapshot.Entities : null;
+        var images = await db.ServedEntityImages.AsNoTracking().Where(i => i.EndpointId == e.Id && i.ConfigVersion == version).ToListAsync(ct);
         return new EndpointConfigView
         {
             ConfigVersion = version,
@@ -48,6 +50,10 @@ public sealed class EndpointViewBuilder(IDbContextFactory<ModelplaneDbContext> d
                 MinProvisionedConcurrency = s.MinProvisionedConcurrency, MaxProvisionedConcurrency = s.MaxProvisionedConcurrency,
                 EnvironmentVars = s.EnvironmentVars, Creator = s.Creator, CreationTimestamp = s.CreationTimestamp,
                 State = live.GetState(e.Id, version, s.Name) ?? new ServedEntityState("DEPLOYMENT_CREATING", "Waiting to load."),
+                MaxBatchSize = s.MaxBatchSize, MaxBatchDelayMs = s.MaxBatchDelayMs, ExecutionTimeoutSeconds = s.ExecutionTimeoutSeconds,
+                ImageId = images.FirstOrDefault(i => i.ServedEntityName == s.Name)?.ImageId,
+                RuntimeId = images.FirstOrDefault(i => i.ServedEntityName == s.Name)?.RuntimeId,
+                Replicas = running?.TryGetValue(s.Name, out var entity) == true ? entity.Pool.Replicas : null,
             })],
             TrafficConfig = new TrafficConfig
             {

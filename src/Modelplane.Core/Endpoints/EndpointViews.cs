@@ -76,6 +76,18 @@ public sealed record ServedEntityView
     public long CreationTimestamp { get; init; }
     /// <summary>Deployment state.</summary>
     public required ServedEntityState State { get; init; }
+    /// <summary>Adaptive batching: most rows per run (Modelplane extension).</summary>
+    public int? MaxBatchSize { get; init; }
+    /// <summary>Adaptive batching: ms a batch waits (Modelplane extension).</summary>
+    public int? MaxBatchDelayMs { get; init; }
+    /// <summary>Execution timeout, seconds, when set on the entity (Modelplane extension).</summary>
+    public int? ExecutionTimeoutSeconds { get; init; }
+    /// <summary>Id of the immutable image the entity runs, once built (Modelplane extension).</summary>
+    public string? ImageId { get; init; }
+    /// <summary>Id of the runtime that image was built with (Modelplane extension).</summary>
+    public string? RuntimeId { get; init; }
+    /// <summary>The entity's replicas on this node while its config is live (Modelplane extension).</summary>
+    public IReadOnlyList<Serving.Replicas.ReplicaInfo>? Replicas { get; init; }
 }
 
 /// <summary>A served entity's deployment state.</summary>

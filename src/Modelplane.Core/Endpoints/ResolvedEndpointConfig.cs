@@ -34,6 +34,12 @@ public sealed record ResolvedServedEntity
     public long CreationTimestamp { get; init; }
     /// <summary>Principal that applied the config.</summary>
     public string? Creator { get; init; }
+    /// <summary>Adaptive batching: most rows per model run; null or 1 = off.</summary>
+    public int? MaxBatchSize { get; init; }
+    /// <summary>Adaptive batching: milliseconds a batch waits after its first request.</summary>
+    public int? MaxBatchDelayMs { get; init; }
+    /// <summary>Execution timeout, seconds; null = the node's default.</summary>
+    public int? ExecutionTimeoutSeconds { get; init; }
 }
 
 /// <summary>A resolved config version: entities and routes (percentages summing to 100).</summary>
@@ -43,6 +49,9 @@ public sealed record ResolvedEndpointConfig
     public required IReadOnlyList<ResolvedServedEntity> ServedEntities { get; init; }
     /// <summary>Routes, one per entity.</summary>
     public required IReadOnlyList<ResolvedRoute> Routes { get; init; }
+    /// <summary>Set by <c>rebuild</c>: build every entity's image anew on the node's current runtime instead of reusing
+    /// the images of the previous config.</summary>
+    public bool RebuildImages { get; init; }
 }
 
 /// <summary>A route after validation.</summary>

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Modelplane.Abstractions;
 using Modelplane.Core.Endpoints;
 using Modelplane.Core.Storage;
@@ -17,11 +16,10 @@ namespace Modelplane.Core.Serving;
 /// </summary>
 public sealed partial class EndpointRollout(
     IDbContextFactory<ModelplaneDbContext> dbFactory,
-    IModelRuntime runtime,
+    ServedEntityLoader loader,
     LiveEndpoints live,
     EndpointLogStore logs,
-    IOptions<ModelplaneOptions> nodeOptions,
-    IOptions<ServingOptions> servingOptions,
+    Metrics.ServingMetrics metrics,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<EndpointRollout> logger)
@@ -140,7 +138,7 @@ public sealed partial class EndpointRollout(
         var loaded = new Dictionary<string, ServedEntityRuntime>();
         foreach (var spec in config.ServedEntities)
         {
-            if (current?.Entities.TryGetValue(spec.Name, out var same) == true && Reusable(same.Spec, spec))
+            if (!config.RebuildImages && current?.Entities.TryGetValue(spec.Name, out var same) == true && Reusable(same.Spec, spec))
             {
                 loaded[spec.Name] = same;
                 live.SetState(endpoint.Id, version, spec.Name, Ready(spec));
@@ -148,7 +146,7 @@ public sealed partial class EndpointRollout(
             }
 
             live.SetState(endpoint.Id, version, spec.Name, new ServedEntityState("DEPLOYMENT_CREATING", "Loading the model."));
-            var entity = await LoadEntityAsync(endpoint, version, spec, ct);
+            var entity = await LoadEntityAsync(endpoint, version, config, spec, ct);
             if (entity is null)
             {
                 await DisposeNew(loaded, current);
@@ -166,19 +164,16 @@ public sealed partial class EndpointRollout(
         return loaded;
     }
 
-    private async Task<ServedEntityRuntime?> LoadEntityAsync(EndpointEntity endpoint, int version, ResolvedServedEntity spec, CancellationToken ct)
+    private async Task<ServedEntityRuntime?> LoadEntityAsync(
+        EndpointEntity endpoint, int version, ResolvedEndpointConfig config, ResolvedServedEntity spec, CancellationToken ct)
     {
-        logs.Build(endpoint.Id, spec.Name, $"Config version {version}: building served entity '{spec.Name}' from {spec.EntityName} version {spec.EntityVersion} (sha256 {spec.Sha256}) on runtime {runtime.Name}.");
         try
         {
-            var model = await runtime.LoadAsync(spec.ModelPath, new RuntimeOptions { IntraOpThreads = nodeOptions.Value.IntraOpThreads }, ct);
-            var declared = spec.SignatureJson is null ? null : Registry.SignatureJson.Deserialize(spec.SignatureJson);
-            logs.Build(endpoint.Id, spec.Name, $"Loaded. Inputs: {string.Join(", ", model.Signature.Inputs.Select(i => $"{i.Name}:{i.DataType.ToOipName()}"))}. Outputs: {string.Join(", ", model.Signature.Outputs.Select(o => o.Name))}.");
-            logs.Server(endpoint.Id, spec.Name, $"Replica started for config version {version} (max concurrency {spec.MaxProvisionedConcurrency}).");
+            var entity = await loader.LoadAsync(endpoint, version, config, spec, ct);
             live.SetState(endpoint.Id, version, spec.Name, Ready(spec));
-            return new ServedEntityRuntime(spec, model, declared, servingOptions.Value);
+            return entity;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             var reason = ex is ModelplaneException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             logs.Build(endpoint.Id, spec.Name, "FAILED: " + reason);
@@ -188,7 +183,11 @@ public sealed partial class EndpointRollout(
     }
 
     private static bool Reusable(ResolvedServedEntity a, ResolvedServedEntity b) =>
-        a.Sha256 == b.Sha256 && a.ModelPath == b.ModelPath && a.MaxProvisionedConcurrency == b.MaxProvisionedConcurrency;
+        a.Sha256 == b.Sha256 && a.ModelPath == b.ModelPath
+        && a.MinProvisionedConcurrency == b.MinProvisionedConcurrency && a.MaxProvisionedConcurrency == b.MaxProvisionedConcurrency
+        && a.ScaleToZeroEnabled == b.ScaleToZeroEnabled && a.MaxBatchSize == b.MaxBatchSize && a.MaxBatchDelayMs == b.MaxBatchDelayMs
+        && a.ExecutionTimeoutSeconds == b.ExecutionTimeoutSeconds
+        && (a.EnvironmentVars ?? []).OrderBy(k => k.Key).SequenceEqual((b.EnvironmentVars ?? []).OrderBy(k => k.Key));
 
     private static ServedEntityState Ready(ResolvedServedEntity spec) =>
         new("DEPLOYMENT_READY", $"Serving {spec.EntityName} version {spec.EntityVersion}.");
@@ -196,12 +195,17 @@ public sealed partial class EndpointRollout(
     private static EndpointRuntime Build(EndpointEntity endpoint, int version, ResolvedEndpointConfig config, Dictionary<string, ServedEntityRuntime> entities) =>
         new(endpoint.Id, endpoint.Name, version, entities, new InvocationPipelineFactory().Build(entities, config));
 
-    private static async Task Retire(EndpointRuntime? previous, IReadOnlyDictionary<string, ServedEntityRuntime> keep)
+    private async Task Retire(EndpointRuntime? previous, IReadOnlyDictionary<string, ServedEntityRuntime> keep)
     {
-        foreach (var old in previous?.Entities.Values.Where(o => !keep.Values.Contains(o)) ?? [])
+        // Old entities drain in parallel: each waits for its queued and in-flight requests, then stops its replicas.
+        await Task.WhenAll((previous?.Entities.Values.Where(o => !keep.Values.Contains(o)) ?? []).Select(async old =>
         {
             await old.DisposeAsync();
-        }
+            if (!keep.ContainsKey(old.Spec.Name))
+            {
+                metrics.RemoveEntity(previous!.Name, old.Spec.Name);
+            }
+        }));
     }
 
     private static async Task DisposeNew(IReadOnlyDictionary<string, ServedEntityRuntime>? created, EndpointRuntime? current)

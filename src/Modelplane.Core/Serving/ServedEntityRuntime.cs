@@ -1,57 +1,66 @@
-using System.Diagnostics;
-using System.Threading.RateLimiting;
 using Modelplane.Abstractions;
 using Modelplane.Core.Endpoints;
+using Modelplane.Core.Serving.Batching;
 using Modelplane.Core.Serving.Payloads;
 using Modelplane.Core.Serving.Pipeline;
+using Modelplane.Core.Serving.Replicas;
 
 namespace Modelplane.Core.Serving;
 
 /// <summary>
-/// A served entity that is loaded and can answer: its model (one replica, in-process in this version), the signatures
-/// requests are bound against, and a concurrency limiter sized by the entity's provisioned concurrency. Requests beyond
-/// the limit queue (bounded) and then get 429 <c>REQUEST_LIMIT_EXCEEDED</c>; a request running past the execution
-/// timeout gets 504 <c>TEMPORARILY_UNAVAILABLE</c>.
+/// A served entity that is live: its replica pool (worker processes running its image), the signatures requests are
+/// bound against, the optional adaptive batcher in front of the pool, and the execution timeout. A request running
+/// past the timeout gets 504 <c>TEMPORARILY_UNAVAILABLE</c>; queue and replica failures are 503 from the pool.
 /// </summary>
 public sealed class ServedEntityRuntime : IAsyncDisposable
 {
-    private readonly ILoadedModel model;
-    private readonly ConcurrencyLimiter limiter;
     private readonly TimeSpan timeout;
-    private int inFlight;
+    private readonly AdaptiveBatcher? batcher;
 
-    /// <summary>Wraps a loaded model.</summary>
+    /// <summary>Wraps a started replica pool.</summary>
     /// <param name="spec">The resolved entity.</param>
-    /// <param name="model">The loaded model (owned: disposed with this runtime).</param>
+    /// <param name="image">The image its replicas run.</param>
+    /// <param name="pool">The started pool (owned: drained and stopped with this runtime).</param>
     /// <param name="declared">The MLflow signature the version was registered with, if any.</param>
-    /// <param name="options">Queue depth and execution timeout.</param>
-    public ServedEntityRuntime(ResolvedServedEntity spec, ILoadedModel model, ModelSignature? declared, ServingOptions options)
+    /// <param name="timeout">Execution timeout.</param>
+    /// <param name="batching">Adaptive batching settings, or null for none.</param>
+    /// <param name="time">Clock for the batcher.</param>
+    /// <param name="onBatch">Receives the rows of each batch run.</param>
+    public ServedEntityRuntime(
+        ResolvedServedEntity spec, Images.ModelImage image, ReplicaPool pool, ModelSignature? declared, TimeSpan timeout,
+        BatchingOptions? batching, TimeProvider time, Action<int>? onBatch)
     {
         Spec = spec;
-        this.model = model;
+        Image = image;
+        Pool = pool;
         Declared = declared;
-        timeout = TimeSpan.FromSeconds(options.ExecutionTimeoutSeconds);
-        limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        Graph = pool.Signature ?? throw new InvalidOperationException("The pool has no ready replica.");
+        this.timeout = timeout;
+        if (batching is not null)
         {
-            PermitLimit = Math.Max(1, spec.MaxProvisionedConcurrency),
-            QueueLimit = options.MaxQueuedRequestsPerEntity,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
+            batcher = new AdaptiveBatcher(batching, Graph, (inputs, outputs, ct) => pool.InferAsync(inputs, outputs, null, ct), time, onBatch);
+        }
     }
 
     /// <summary>The resolved entity this runtime serves.</summary>
     public ResolvedServedEntity Spec { get; }
 
-    /// <summary>The model's own signature (ONNX graph).</summary>
-    public ModelSignature Graph => model.Signature;
+    /// <summary>The image its replicas run.</summary>
+    public Images.ModelImage Image { get; }
+
+    /// <summary>The replica pool.</summary>
+    public ReplicaPool Pool { get; }
+
+    /// <summary>The model's own signature (ONNX graph), as its replicas loaded it.</summary>
+    public ModelSignature Graph { get; }
 
     /// <summary>The registered (MLflow) signature, if any.</summary>
     public ModelSignature? Declared { get; }
 
-    /// <summary>Requests in flight right now (queued ones excluded).</summary>
-    public int InFlight => Volatile.Read(ref inFlight);
+    /// <summary>Whether adaptive batching is on.</summary>
+    public bool Batching => batcher is not null;
 
-    /// <summary>Binds the payload, waits for a concurrency slot, runs the model.</summary>
+    /// <summary>Binds the payload, then runs it through the batcher or straight on a replica.</summary>
     public async Task<InvocationResult> InvokeAsync(InvocationContext context, CancellationToken cancellationToken)
     {
         var inputs = InputBinder.Bind(context.Payload, Graph, Declared);
@@ -61,23 +70,14 @@ public sealed class ServedEntityRuntime : IAsyncDisposable
             throw ModelplaneException.InvalidParameter($"Unknown output '{unknown}'; the model's outputs are {string.Join(", ", Graph.Outputs.Select(o => o.Name))}.");
         }
 
-        var queued = Stopwatch.GetTimestamp();
-        using var lease = await limiter.AcquireAsync(1, cancellationToken);
-        if (!lease.IsAcquired)
-        {
-            throw new ModelplaneException(ErrorCode.RequestLimitExceeded,
-                $"Served entity '{Spec.Name}' is at its provisioned concurrency ({Spec.MaxProvisionedConcurrency}) and its queue is full; retry later.")
-            { RetryAfterSeconds = 1 };
-        }
-
-        context.QueueMilliseconds = Stopwatch.GetElapsedTime(queued).TotalMilliseconds;
-        Interlocked.Increment(ref inFlight);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        var started = Stopwatch.GetTimestamp();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            var result = await model.RunAsync(inputs, outputs, deadline.Token);
+            var result = batcher is not null
+                ? await batcher.InvokeAsync(inputs, outputs, deadline.Token)
+                : await Pool.InferAsync(inputs, outputs, ms => context.QueueMilliseconds = ms, deadline.Token);
             return new InvocationResult(result);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -86,20 +86,17 @@ public sealed class ServedEntityRuntime : IAsyncDisposable
         }
         finally
         {
-            context.ModelMilliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            Interlocked.Decrement(ref inFlight);
+            context.ModelMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds - context.QueueMilliseconds;
         }
     }
 
-    /// <summary>Waits (bounded) for requests in flight to finish, then frees the model.</summary>
+    /// <summary>Drains the pool (queued and in-flight requests finish), then stops its replicas.</summary>
     public async ValueTask DisposeAsync()
     {
-        for (var i = 0; i < 300 && InFlight > 0; i++)
+        await Pool.DisposeAsync();
+        if (batcher is not null)
         {
-            await Task.Delay(100);
+            await batcher.DisposeAsync();
         }
-
-        limiter.Dispose();
-        model.Dispose();
     }
 }

@@ -16,6 +16,7 @@ namespace Modelplane.Core.Serving;
 public sealed partial class ServingHostedService(
     IServiceScopeFactory scopes,
     EndpointRollout rollout,
+    LiveEndpoints live,
     IOptions<ServingOptions> options,
     TimeProvider time,
     ILogger<ServingHostedService> logger) : BackgroundService
@@ -44,6 +45,13 @@ public sealed partial class ServingHostedService(
                 LogAliasCheckFailed(logger, ex);
             }
         }
+    }
+
+    /// <summary>Stops every live endpoint's replicas when the node stops (after requests in flight finish).</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await Task.WhenAll(live.All.Select(e => e.Name).ToList().Select(rollout.UnloadAsync));
     }
 
     /// <summary>One pass over live configs that follow aliases; public for tests.</summary>
@@ -96,7 +104,7 @@ public sealed partial class ServingHostedService(
             if (moved)
             {
                 LogAliasMoved(logger, endpoint.Name);
-                await service.StageAsync(endpoint, active with { ServedEntities = entities }, ct);
+                await service.StageAsync(endpoint, active with { ServedEntities = entities, RebuildImages = false }, ct);
             }
         }
     }

@@ -183,3 +183,23 @@ public sealed class TokenEntity
     /// <summary>Unix milliseconds, or null for no expiry.</summary>
     public long? ExpiresAt { get; set; }
 }
+
+/// <summary>
+/// The model image a served entity of one endpoint config version was built into (<c>Images/ImageStore</c>). Images
+/// referenced by rows of <c>ACTIVE</c> or <c>PENDING</c> configs are kept by the image collector.
+/// </summary>
+public sealed class ServedEntityImageEntity
+{
+    /// <summary>Owning endpoint.</summary>
+    public required string EndpointId { get; set; }
+    /// <summary>Config version of the endpoint.</summary>
+    public int ConfigVersion { get; set; }
+    /// <summary>Served entity name inside that config.</summary>
+    public required string ServedEntityName { get; set; }
+    /// <summary>Image id: lower-case hex SHA-256 of the image's <c>image.json</c>.</summary>
+    public required string ImageId { get; set; }
+    /// <summary>Id of the runtime the image was built on (lower-case hex SHA-256).</summary>
+    public required string RuntimeId { get; set; }
+    /// <summary>Unix milliseconds.</summary>
+    public long BuiltAt { get; set; }
+}

@@ -24,6 +24,8 @@ public sealed class ModelplaneDbContext(DbContextOptions<ModelplaneDbContext> op
     public DbSet<EndpointConfigEntity> EndpointConfigs => Set<EndpointConfigEntity>();
     /// <summary>Model versions referenced by endpoint configs.</summary>
     public DbSet<ServedVersionRefEntity> ServedVersionRefs => Set<ServedVersionRefEntity>();
+    /// <summary>Images built for the served entities of endpoint config versions.</summary>
+    public DbSet<ServedEntityImageEntity> ServedEntityImages => Set<ServedEntityImageEntity>();
     /// <summary>Principals.</summary>
     public DbSet<PrincipalEntity> Principals => Set<PrincipalEntity>();
     /// <summary>Token hashes.</summary>
@@ -44,6 +46,8 @@ public sealed class ModelplaneDbContext(DbContextOptions<ModelplaneDbContext> op
         modelBuilder.Entity<EndpointConfigEntity>().HasKey(e => new { e.EndpointId, e.Version });
         modelBuilder.Entity<ServedVersionRefEntity>().HasKey(e => new { e.EndpointId, e.ConfigVersion, e.ModelFullName, e.Version });
         modelBuilder.Entity<ServedVersionRefEntity>().HasIndex(e => new { e.ModelFullName, e.Version });
+        modelBuilder.Entity<ServedEntityImageEntity>().HasKey(e => new { e.EndpointId, e.ConfigVersion, e.ServedEntityName });
+        modelBuilder.Entity<ServedEntityImageEntity>().HasIndex(e => e.ImageId);
         modelBuilder.Entity<PrincipalEntity>().HasKey(e => e.Id);
         modelBuilder.Entity<PrincipalEntity>().HasIndex(e => e.Name).IsUnique();
         modelBuilder.Entity<TokenEntity>().HasKey(e => e.Id);

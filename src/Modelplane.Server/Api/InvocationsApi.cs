@@ -6,6 +6,7 @@ using Modelplane.Abstractions;
 using Modelplane.Core;
 using Modelplane.Core.Serving.Payloads;
 using Modelplane.Core.Serving.Pipeline;
+using Modelplane.Server.Metrics;
 
 namespace Modelplane.Server.Api;
 
@@ -21,7 +22,7 @@ public static class InvocationsApi
     /// <summary>Maps the route.</summary>
     public static IEndpointRouteBuilder MapInvocationsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/serving-endpoints/{name}/invocations", InvokeAsync).WithTags("Query");
+        app.MapPost("/serving-endpoints/{name}/invocations", InvokeAsync).WithTags("Query").WithServingMetrics();
         return app;
     }
 

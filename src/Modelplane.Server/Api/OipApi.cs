@@ -4,6 +4,7 @@ using Modelplane.Abstractions;
 using Modelplane.Core;
 using Modelplane.Core.Serving;
 using Modelplane.Core.Serving.Pipeline;
+using Modelplane.Server.Metrics;
 
 namespace Modelplane.Server.Api;
 
@@ -24,7 +25,7 @@ public static class OipApi
         {
             v2.MapGet(prefix, MetadataAsync);
             v2.MapGet(prefix + "/ready", ReadyAsync);
-            v2.MapPost(prefix + "/infer", InferAsync);
+            v2.MapPost(prefix + "/infer", InferAsync).WithServingMetrics();
         }
 
         return app;

@@ -26,6 +26,9 @@ public static class ServingEndpointsApi
         group.MapPut("/{name}/config", async (string name, HttpRequest request, EndpointService endpoints, CancellationToken ct) =>
             await endpoints.UpdateConfigAsync(name, await RequestBodies.ReadJsonAsync<EndpointCoreConfigInput>(request), request.HttpContext.Caller(), ct))
             .Accepts<EndpointCoreConfigInput>("application/json");
+        group.MapPost("/{name}/rebuild", (string name, HttpRequest request, EndpointService endpoints, CancellationToken ct) =>
+            endpoints.RebuildAsync(name, request.HttpContext.Caller(), ct))
+            .WithSummary("Rebuild the endpoint's images on the node's current runtime (Modelplane extension): a new config version.");
         group.MapPatch("/{name}/tags", async (string name, HttpRequest request, EndpointService endpoints, CancellationToken ct) =>
             new { tags = await endpoints.PatchTagsAsync(name, await RequestBodies.ReadJsonAsync<PatchTagsRequest>(request), ct) })
             .Accepts<PatchTagsRequest>("application/json");

@@ -8,6 +8,8 @@ using Modelplane.Runtimes.Onnx;
 using Modelplane.Server.Api;
 using Modelplane.Server.Auth;
 using Modelplane.Server.Errors;
+using Modelplane.Server.Metrics;
+using Modelplane.Server.Telemetry;
 
 namespace Modelplane.Server.Hosting;
 
@@ -44,6 +46,8 @@ public static class ModelplaneNode
         builder.Configuration.AddCommandLine(options.Args);
         builder.Services.AddModelplaneCore(builder.Configuration);
         builder.Services.AddOnnxRuntime();
+        builder.Services.AddModelplaneMetrics();
+        builder.AddModelplaneTelemetry();
         builder.Services.AddExceptionHandler<ModelplaneExceptionHandler>();
         builder.Services.AddProblemDetails();
         builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
@@ -85,6 +89,7 @@ public static class ModelplaneNode
         app.MapServingEndpointsApi();
         app.MapInvocationsApi();
         app.MapOipApi();
+        app.MapMetricsApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }

@@ -12,6 +12,7 @@ internal sealed class EndpointsCommand : Command
         Subcommands.Add(new EndpointsListCommand(context, globals));
         Subcommands.Add(new EndpointsGetCommand(context, globals));
         Subcommands.Add(new EndpointsUpdateConfigCommand(context, globals));
+        Subcommands.Add(new EndpointsRebuildCommand(context, globals));
         Subcommands.Add(new EndpointsDeleteCommand(context, globals));
         Subcommands.Add(new EndpointsLogsCommand(context, globals));
         Subcommands.Add(new EndpointsWaitCommand(context, globals));

@@ -26,6 +26,12 @@ internal sealed class ServedEntityOptions
     /// <summary>Served entity name (default <c>&lt;model&gt;-&lt;version&gt;</c>).</summary>
     public Option<string?> ServedName { get; } = new("--served-name") { Description = "Served entity name (default <model>-<version>)." };
 
+    /// <summary>Adaptive batching: most rows per model run.</summary>
+    public Option<int?> MaxBatchSize { get; } = new("--max-batch-size") { Description = "Adaptive batching: stack concurrent requests into runs of up to this many rows." };
+
+    /// <summary>Adaptive batching: wait after the first request of a batch, ms.</summary>
+    public Option<int?> MaxBatchDelayMs { get; } = new("--max-batch-delay-ms") { Description = "Adaptive batching: milliseconds a batch waits for more requests (default 5)." };
+
     /// <summary>A file holding the whole request body.</summary>
     public Option<string?> Json { get; } = new("--json") { Description = "File with the whole request body (Databricks JSON shape)." };
 
@@ -39,6 +45,8 @@ internal sealed class ServedEntityOptions
         command.Options.Add(WorkloadSize);
         command.Options.Add(ScaleToZero);
         command.Options.Add(ServedName);
+        command.Options.Add(MaxBatchSize);
+        command.Options.Add(MaxBatchDelayMs);
         command.Options.Add(Json);
         command.Validators.Add(result => Validate(result, otherRequired));
     }
@@ -51,11 +59,13 @@ internal sealed class ServedEntityOptions
         EntityVersion = parseResult.GetValue(Version),
         WorkloadSize = parseResult.GetValue(WorkloadSize) ?? "Small",
         ScaleToZeroEnabled = parseResult.GetValue(ScaleToZero),
+        MaxBatchSize = parseResult.GetValue(MaxBatchSize),
+        MaxBatchDelayMs = parseResult.GetValue(MaxBatchDelayMs),
     };
 
     private void Validate(CommandResult result, Option[] otherRequired)
     {
-        var flagOptions = new Option[] { Model, Version, WorkloadSize, ScaleToZero, ServedName };
+        var flagOptions = new Option[] { Model, Version, WorkloadSize, ScaleToZero, ServedName, MaxBatchSize, MaxBatchDelayMs };
         if (result.GetResult(Json) is not null)
         {
             if (flagOptions.FirstOrDefault(o => result.GetResult(o) is not null) is { } mixed)

@@ -275,6 +275,35 @@ namespace Modelplane.Core.Storage.Migrations
                     b.ToTable("Schemas");
                 });
 
+            modelBuilder.Entity("Modelplane.Core.Storage.ServedEntityImageEntity", b =>
+                {
+                    b.Property<string>("EndpointId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ConfigVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ServedEntityName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BuiltAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ImageId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuntimeId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EndpointId", "ConfigVersion", "ServedEntityName");
+
+                    b.HasIndex("ImageId");
+
+                    b.ToTable("ServedEntityImages");
+                });
+
             modelBuilder.Entity("Modelplane.Core.Storage.ServedVersionRefEntity", b =>
                 {
                     b.Property<string>("EndpointId")

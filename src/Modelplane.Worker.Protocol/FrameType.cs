@@ -1,0 +1,35 @@
+namespace Modelplane.Worker.Protocol;
+
+/// <summary>The type byte of a frame (docs/worker-protocol.md, "Frames"). Values are fixed for protocol version 1.</summary>
+public enum FrameType : byte
+{
+    /// <summary>Worker to node, request id 0: the worker's version, runtime, engine, pid and model signature.</summary>
+    Hello = 1,
+
+    /// <summary>Node to worker: run one inference (traceparent, output names, input tensors).</summary>
+    Infer = 2,
+
+    /// <summary>Worker to node: the outputs of the <see cref="Infer"/> with the same request id.</summary>
+    Result = 3,
+
+    /// <summary>Worker to node: the request with this id failed (error code, HTTP status, message); id 0 = the connection.</summary>
+    Error = 4,
+
+    /// <summary>Node to worker: stop the run with this id where the engine can; no answer follows.</summary>
+    Cancel = 5,
+
+    /// <summary>Node to worker: liveness probe; answered by <see cref="Pong"/> with the same id.</summary>
+    Ping = 6,
+
+    /// <summary>Worker to node: answer to <see cref="Ping"/>, carrying the worker's GC heap size in bytes.</summary>
+    Pong = 7,
+
+    /// <summary>Node to worker: stop accepting work, finish the requests in flight, then exit.</summary>
+    Shutdown = 8,
+}
+
+/// <summary>One frame read from a connection.</summary>
+/// <param name="Type">The frame type.</param>
+/// <param name="RequestId">The request the frame belongs to; 0 for connection-level frames (Hello, Shutdown).</param>
+/// <param name="Payload">The payload bytes; valid only until the next read from the same <see cref="FrameReader"/>.</param>
+public readonly record struct Frame(FrameType Type, uint RequestId, ReadOnlyMemory<byte> Payload);

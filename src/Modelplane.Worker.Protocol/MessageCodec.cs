@@ -1,0 +1,151 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Modelplane.Abstractions;
+
+namespace Modelplane.Worker.Protocol;
+
+/// <summary>
+/// Decodes the payloads of frames (docs/worker-protocol.md, "Messages"); <see cref="FrameWriter"/> encodes them.
+/// Every decoder checks bounds and consumes the whole payload.
+/// </summary>
+/// <exception cref="WorkerProtocolException">Thrown by every decoder when the payload is malformed.</exception>
+public static class MessageCodec
+{
+    /// <summary>The JSON shape of the signature in <see cref="FrameType.Hello"/>: the node's stored signature form
+    /// (System.Text.Json web defaults, enums as names, nulls omitted), as <c>Modelplane.Core.Registry.SignatureJson</c>.</summary>
+    private static readonly JsonSerializerOptions SignatureOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Decodes a <see cref="FrameType.Hello"/> payload.</summary>
+    public static WorkerHello ReadHello(ReadOnlySpan<byte> payload)
+    {
+        var reader = new PayloadReader(payload);
+        var version = reader.ReadUInt16();
+        var runtimeId = reader.ReadString();
+        var engine = reader.ReadString();
+        var pid = reader.ReadInt32();
+        var signatureJson = reader.ReadNullableString();
+        reader.End();
+        ModelSignature? signature = null;
+        if (signatureJson is not null)
+        {
+            try
+            {
+                signature = JsonSerializer.Deserialize<ModelSignature>(signatureJson, SignatureOptions);
+            }
+            catch (JsonException ex)
+            {
+                throw new WorkerProtocolException("The signature in Hello is not valid JSON: " + ex.Message, ex);
+            }
+        }
+
+        return new WorkerHello(version, runtimeId, engine, pid, signature);
+    }
+
+    /// <summary>Decodes an <see cref="FrameType.Infer"/> payload.</summary>
+    public static InferRequest ReadInfer(ReadOnlySpan<byte> payload)
+    {
+        var reader = new PayloadReader(payload);
+        var traceParent = reader.ReadString();
+        var outputCount = reader.ReadInt32();
+        string[]? outputs = null;
+        if (outputCount != -1)
+        {
+            if (outputCount < 0 || (long)outputCount * 4 > reader.Remaining)
+            {
+                throw new WorkerProtocolException($"Invalid output count {outputCount}.");
+            }
+
+            outputs = new string[outputCount];
+            for (var i = 0; i < outputs.Length; i++)
+            {
+                outputs[i] = reader.ReadString();
+            }
+        }
+
+        var inputs = new Tensor[reader.ReadCount(6)];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = TensorCodec.ReadTensor(ref reader);
+        }
+
+        reader.End();
+        return new InferRequest(traceParent, outputs, inputs);
+    }
+
+    /// <summary>Decodes a <see cref="FrameType.Result"/> payload: the values in the order the request asked for.</summary>
+    public static IReadOnlyList<ModelValue> ReadResult(ReadOnlySpan<byte> payload)
+    {
+        var reader = new PayloadReader(payload);
+        var values = new ModelValue[reader.ReadCount(7)];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = TensorCodec.ReadValue(ref reader);
+        }
+
+        reader.End();
+        return values;
+    }
+
+    /// <summary>Decodes an <see cref="FrameType.Error"/> payload.</summary>
+    public static WorkerError ReadError(ReadOnlySpan<byte> payload)
+    {
+        var reader = new PayloadReader(payload);
+        var error = new WorkerError(reader.ReadString(), reader.ReadInt32(), reader.ReadString());
+        reader.End();
+        return error;
+    }
+
+    /// <summary>Decodes a <see cref="FrameType.Pong"/> payload: the worker's GC heap size in bytes.</summary>
+    public static long ReadPong(ReadOnlySpan<byte> payload)
+    {
+        var reader = new PayloadReader(payload);
+        var heapBytes = reader.ReadInt64();
+        reader.End();
+        return heapBytes;
+    }
+
+    internal static void WriteHello(PayloadWriter writer, WorkerHello hello)
+    {
+        writer.WriteUInt16(checked((ushort)hello.Version));
+        writer.WriteString(hello.RuntimeId);
+        writer.WriteString(hello.Engine);
+        writer.WriteInt32(hello.ProcessId);
+        writer.WriteString(hello.Signature is null ? null : JsonSerializer.Serialize(hello.Signature, SignatureOptions));
+    }
+
+    internal static void WriteInfer(PayloadWriter writer, InferRequest request)
+    {
+        writer.WriteString(request.TraceParent);
+        writer.WriteInt32(request.OutputNames?.Count ?? -1);
+        foreach (var name in request.OutputNames ?? [])
+        {
+            writer.WriteString(name);
+        }
+
+        writer.WriteInt32(request.Inputs.Count);
+        foreach (var input in request.Inputs)
+        {
+            TensorCodec.WriteTensor(writer, input);
+        }
+    }
+
+    internal static void WriteResult(PayloadWriter writer, IReadOnlyList<ModelValue> values)
+    {
+        writer.WriteInt32(values.Count);
+        foreach (var value in values)
+        {
+            TensorCodec.WriteValue(writer, value);
+        }
+    }
+
+    internal static void WriteError(PayloadWriter writer, WorkerError error)
+    {
+        writer.WriteString(error.ErrorCode);
+        writer.WriteInt32(error.StatusCode);
+        writer.WriteString(error.Message);
+    }
+}

@@ -1,0 +1,30 @@
+using Modelplane.Abstractions;
+
+namespace Modelplane.Worker.Protocol;
+
+/// <summary>The worker's first frame on a connection (<see cref="FrameType.Hello"/>).</summary>
+/// <param name="Version">The protocol version the worker chose among those the node offered.</param>
+/// <param name="RuntimeId">The id of the runtime the worker runs from (<c>runtime.json</c>), or <c>dev</c>.</param>
+/// <param name="Engine">The inference engine and its version, e.g. <c>onnxruntime-1.31.1</c>.</param>
+/// <param name="ProcessId">The worker's OS process id.</param>
+/// <param name="Signature">The signature of the loaded model's graph, or null when the worker has none.</param>
+public sealed record WorkerHello(int Version, string RuntimeId, string Engine, int ProcessId, ModelSignature? Signature);
+
+/// <summary>One inference request (<see cref="FrameType.Infer"/>).</summary>
+/// <param name="TraceParent">The W3C <c>traceparent</c> of the caller's span, or empty.</param>
+/// <param name="OutputNames">The outputs to compute, or null for all in graph order.</param>
+/// <param name="Inputs">The input tensors.</param>
+public sealed record InferRequest(string TraceParent, IReadOnlyList<string>? OutputNames, IReadOnlyList<Tensor> Inputs);
+
+/// <summary>A failed request (<see cref="FrameType.Error"/>), carrying a <see cref="ModelplaneException"/> across the socket.</summary>
+/// <param name="ErrorCode">The Databricks/MLflow error code (<see cref="Abstractions.ErrorCode"/>).</param>
+/// <param name="StatusCode">The HTTP status.</param>
+/// <param name="Message">The message for the client.</param>
+public sealed record WorkerError(string ErrorCode, int StatusCode, string Message)
+{
+    /// <summary>The error a <see cref="ModelplaneException"/> carries.</summary>
+    public static WorkerError From(ModelplaneException exception) => new(exception.ErrorCode, exception.StatusCode, exception.Message);
+
+    /// <summary>The <see cref="ModelplaneException"/> this error stands for.</summary>
+    public ModelplaneException ToException() => new(ErrorCode, Message, StatusCode);
+}

@@ -1,0 +1,2 @@
+global using Modelplane.Abstractions;
+global using Modelplane.Worker.Protocol;
