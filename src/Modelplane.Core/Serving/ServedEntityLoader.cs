@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Modelplane.Abstractions;
+using Modelplane.Core.Autoscaling;
 using Modelplane.Core.Endpoints;
 using Modelplane.Core.Images;
 using Modelplane.Core.Metrics;
-using Modelplane.Core.Serving.Autoscaling;
 using Modelplane.Core.Serving.Batching;
 using Modelplane.Core.Serving.Replicas;
 using Modelplane.Core.Storage;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Modelplane.Abstractions;
-using Modelplane.Core.Serving.Autoscaling;
+using Modelplane.Core.Autoscaling;
 using Modelplane.Core.Serving.Replicas;
 
 namespace Modelplane.Core.Tests.Serving;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Modelplane.Abstractions;
-using Modelplane.Core.Serving.Autoscaling;
+using Modelplane.Core.Autoscaling;
 
 namespace Modelplane.Core.Serving.Replicas;
 

@@ -1,4 +1,4 @@
-using Modelplane.Core.Serving.Autoscaling;
+using Modelplane.Core.Autoscaling;
 
 namespace Modelplane.Core.Serving.Replicas;
 

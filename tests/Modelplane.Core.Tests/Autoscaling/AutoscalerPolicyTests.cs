@@ -1,6 +1,6 @@
-using Modelplane.Core.Serving.Autoscaling;
+using Modelplane.Core.Autoscaling;
 
-namespace Modelplane.Core.Tests.Serving;
+namespace Modelplane.Core.Tests.Autoscaling;
 
 public sealed class AutoscalerPolicyTests
 {

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Modelplane.Core.Autoscaling;
 using Modelplane.Core.Endpoints;
 using Modelplane.Core.Images;
 using Modelplane.Core.Serving;
-using Modelplane.Core.Serving.Autoscaling;
 using Modelplane.Core.Serving.Replicas;
+using Modelplane.Core.Tests.Serving;
 
-namespace Modelplane.Core.Tests.Serving;
+namespace Modelplane.Core.Tests.Autoscaling;
 
 /// <summary>The background autoscaler on a fake clock: its decisions follow the clock, not wall time.</summary>
 public sealed class AutoscalerTests

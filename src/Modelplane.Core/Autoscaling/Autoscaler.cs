@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Modelplane.Core.Serving;
 
-namespace Modelplane.Core.Serving.Autoscaling;
+namespace Modelplane.Core.Autoscaling;
 
 /// <summary>
 /// The background autoscaler (DESIGN.md §1): every <see cref="ServingOptions.AutoscaleIntervalSeconds"/> it gives each
-/// live served entity's replica pool one <see cref="Replicas.ReplicaPool.Tick"/> (demand → replica count, replacement
+/// live served entity's replica pool one <see cref="Serving.Replicas.ReplicaPool.Tick"/> (demand → replica count, replacement
 /// of lost replicas, health and memory samples). Time comes from the injected <see cref="TimeProvider"/>.
 /// </summary>
 public sealed partial class Autoscaler(LiveEndpoints live, IOptions<ServingOptions> options, TimeProvider time, ILogger<Autoscaler> logger)

@@ -1,4 +1,4 @@
-namespace Modelplane.Core.Serving.Autoscaling;
+namespace Modelplane.Core.Autoscaling;
 
 /// <summary>The bounds and delays one served entity scales within.</summary>
 /// <param name="SlotsPerReplica">Concurrent requests one replica serves (≥ 1).</param>
