@@ -29,6 +29,7 @@ internal sealed class WorkerServer : IDisposable
     {
         Model = model;
         Hello = hello;
+        StoppingToken = _stopping.Token; // kept: the token stays readable after the source is disposed
         SocketPath = socketPath;
         _parentPid = parentPid;
     }
@@ -47,7 +48,7 @@ internal sealed class WorkerServer : IDisposable
     public Task<int> Stopped => _stopped.Task;
 
     /// <summary>Cancelled when the worker stops; connections end their read loops on it.</summary>
-    public CancellationToken StoppingToken => _stopping.Token;
+    public CancellationToken StoppingToken { get; }
 
     /// <summary>Binds the socket (replacing a stale file) and starts accepting and watching.</summary>
     public void Start()

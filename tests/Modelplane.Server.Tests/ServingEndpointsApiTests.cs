@@ -37,6 +37,9 @@ public sealed class ServingEndpointsApiTests(IrisNodeFixture iris) : IClassFixtu
             (new { name = "x4", config = new { served_entities = new[] { new { entity_name = "main.default.nope", entity_version = "1" } } } }, "nope", HttpStatusCode.NotFound),
             (new { name = "x5", config = new { served_entities = new[] { new { entity_name = "main.default.iris", entity_version = "9" } } } }, "9", HttpStatusCode.NotFound),
             (new { name = "iris", config = new { served_entities = new[] { new { entity_name = "main.default.iris", entity_version = "1" } } } }, "already exists", HttpStatusCode.Conflict),
+            (new { name = "x6", config = new { served_entities = new[] { new { entity_name = "main.default.iris", entity_version = "1", max_batch_sise = 16 } } } }, "Unknown field 'max_batch_sise' at '$.config.served_entities[0]", HttpStatusCode.BadRequest),
+            (new { name = "x7", config = new { served_entities = new[] { new { entity_name = "main.default.iris", entity_version = "1", max_batch_size = "sixteen" } } } }, "'$.config.served_entities[0].max_batch_size': expected an integer", HttpStatusCode.BadRequest),
+            (new { name = "x8", config = new { served_entities = new[] { new { entity_name = "main.default.iris", entity_version = "1", max_batch_size = 0 } } } }, "served_entities[0].max_batch_size is 0", HttpStatusCode.BadRequest),
         };
         foreach (var (body, fragment, status) in cases)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Modelplane.Core.Endpoints;
 
@@ -6,6 +7,7 @@ namespace Modelplane.Core.Endpoints;
 /// <c>ServedEntityInput</c> of the Databricks serving-endpoints API (databricks-serving.md §1.3), as sent on create and
 /// update. Modelplane extension: <see cref="EntityVersion"/> may name an alias (<c>champion</c>) instead of a number.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ServedEntityInput
 {
     /// <summary>Unique in the endpoint; letters, digits, <c>-</c>, <c>_</c>. Default <c>&lt;model&gt;-&lt;version&gt;</c>.</summary>
@@ -38,6 +40,7 @@ public sealed record ServedEntityInput
 }
 
 /// <summary>Legacy <c>ServedModelInput</c> (<c>model_name</c>/<c>model_version</c>), accepted and mapped onto <see cref="ServedEntityInput"/>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ServedModelInput
 {
     /// <summary>Served model name.</summary>
@@ -53,6 +56,7 @@ public sealed record ServedModelInput
 }
 
 /// <summary>One traffic route: a served entity and its integer share (0–100) of requests.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record TrafficRoute
 {
     /// <summary>Served entity name (the legacy field name).</summary>
@@ -64,6 +68,7 @@ public sealed record TrafficRoute
 }
 
 /// <summary><c>traffic_config</c>: the weighted routes.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record TrafficConfig
 {
     /// <summary>Routes; every served entity needs one.</summary>
@@ -71,6 +76,7 @@ public sealed record TrafficConfig
 }
 
 /// <summary><c>EndpointCoreConfigInput</c>: the body of <c>PUT /api/2.0/serving-endpoints/{name}/config</c> and <c>config</c> on create.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record EndpointCoreConfigInput
 {
     /// <summary>Served entities (1–15).</summary>

@@ -57,7 +57,7 @@ public sealed class ServedEntityLoader(
             },
             n => replicas.Create(new ReplicaSpec
             {
-                ReplicaId = $"{spec.Name}-v{version}-r{n}",
+                ReplicaId = ReplicaId(spec, version, n),
                 EndpointId = endpoint.Id,
                 ServedEntityName = spec.Name,
                 ImageDirectory = image.Directory,
@@ -65,7 +65,7 @@ public sealed class ServedEntityLoader(
                 IntraOpThreads = nodeOptions.Value.IntraOpThreads,
                 MemoryLimitBytes = o.ReplicaMemoryLimitMegabytes << 20,
                 EnvironmentVariables = spec.EnvironmentVars,
-                OnOutput = line => logs.Server(endpoint.Id, spec.Name, line),
+                OnOutput = line => logs.Server(endpoint.Id, spec.Name, $"[{ReplicaId(spec, version, n)}] {line}"),
             }),
             nodeQueue,
             time,
@@ -135,6 +135,8 @@ public sealed class ServedEntityLoader(
             log,
             ct);
     }
+
+    private static string ReplicaId(ResolvedServedEntity spec, int version, int n) => $"{spec.Name}-v{version}-r{n}";
 
     private async Task<bool> SameModelAsync(string endpointId, int version, ResolvedServedEntity spec, CancellationToken ct)
     {

@@ -31,9 +31,39 @@ public static class RequestBodies
         }
         catch (JsonException ex)
         {
-            throw ModelplaneException.InvalidParameter($"Invalid request body at '{ex.Path ?? "$"}': {ex.Message.Split('\n')[0].Split(" Path:")[0]}");
+            throw ModelplaneException.InvalidParameter(Describe(ex));
         }
     }
+
+    /// <summary>A deserialization failure in the caller's terms: the field's JSON path and what was wrong with it.</summary>
+    private static string Describe(JsonException ex)
+    {
+        var path = ex.Path ?? "$";
+        var reason = ex.Message.Split('\n')[0].Split(" Path:")[0];
+        if (reason.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            var field = reason.Split('\'') is { Length: > 2 } parts ? parts[1] : "?";
+            return $"Unknown field '{field}' at '{path}': check its spelling; this node does not accept fields it would ignore.";
+        }
+
+        if (reason.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal))
+        {
+            var type = reason["The JSON value could not be converted to ".Length..].TrimEnd('.');
+            return $"Invalid request body at '{path}': expected {Expected(type)}.";
+        }
+
+        return $"Invalid request body at '{path}': {reason}";
+    }
+
+    private static string Expected(string clrType) => clrType switch
+    {
+        _ when clrType.Contains("Int32", StringComparison.Ordinal) || clrType.Contains("Int64", StringComparison.Ordinal) => "an integer",
+        _ when clrType.Contains("Boolean", StringComparison.Ordinal) => "true or false",
+        _ when clrType.Contains("Double", StringComparison.Ordinal) => "a number",
+        _ when clrType.Contains("System.String", StringComparison.Ordinal) && !clrType.Contains("Dictionary", StringComparison.Ordinal) => "a string",
+        _ when clrType.Contains("List", StringComparison.Ordinal) => "an array",
+        _ => "an object",
+    };
 
     /// <summary>Reads the whole body, refusing more than <paramref name="maxBytes"/>.</summary>
     /// <exception cref="ModelplaneException">413 <c>REQUEST_LIMIT_EXCEEDED</c>.</exception>

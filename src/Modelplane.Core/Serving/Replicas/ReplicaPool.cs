@@ -514,6 +514,8 @@ public sealed partial class ReplicaPool : IAsyncDisposable
     /// stops every replica.</summary>
     public async ValueTask DisposeAsync()
     {
+        observer.Log($"Served entity retired (a new config version is live, or the endpoint was deleted): draining {Replicas.Count} replica(s), {InFlight + Queued} request(s) in flight or queued.");
+
         // Requests that picked up the old snapshot just before a swap still reach this pool; give them a moment.
         await Task.Delay(TimeSpan.FromMilliseconds(500), time);
         var until = time.GetUtcNow() + settings.DrainTimeout;
