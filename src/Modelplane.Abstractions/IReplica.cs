@@ -19,6 +19,9 @@ public interface IReplica : IAsyncDisposable
     /// <summary>OS process id of the replica, or null when it has none (in-process replicas).</summary>
     int? ProcessId { get; }
 
+    /// <summary>The process exit code once the replica exited (137 for SIGKILL); null while running or without a process.</summary>
+    int? ExitCode { get; }
+
     /// <summary>Completes when the replica is gone for any reason: stopped, crashed, killed. Never faults.</summary>
     Task Exited { get; }
 

@@ -39,6 +39,8 @@ public sealed class EndpointCommandTests : IAsyncLifetime
         Assert.Contains("READY (NOT_UPDATING)", result.Stdout);
         Assert.Contains("main.default.iris", result.Stdout);
         Assert.Contains("100%", result.Stdout);
+        Assert.Contains("1 ready, 1 starting (pids 19499, 19512)", result.Stdout);
+        Assert.Contains("9155257cfbd7", result.Stdout);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ internal static class EndpointTables
             ("created", Tables.Time(e.CreationTimestamp)),
             ("updated", Tables.Time(e.LastUpdatedTimestamp)),
             ("tags", e.Tags is null ? null : string.Join(", ", e.Tags.Select(t => $"{t.Key}={t.Value}"))));
-        var entities = Tables.Create("CONFIG", "SERVED ENTITY", "MODEL", "VERSION", "SIZE", "TRAFFIC", "DEPLOYMENT");
+        var entities = Tables.Create("CONFIG", "SERVED ENTITY", "MODEL", "VERSION", "SIZE", "TRAFFIC", "REPLICAS", "IMAGE", "DEPLOYMENT");
         AddEntities(entities, "live", e.Config);
         AddEntities(entities, "pending", e.PendingConfig);
         return new Rows(fields, entities);
@@ -58,11 +58,19 @@ internal static class EndpointTables
                 Tables.Cell(s.Name),
                 Tables.Cell(s.EntityName),
                 Tables.Cell(version),
-                Tables.Cell(s.WorkloadSize + (s.ScaleToZeroEnabled == true ? ", scale to zero" : "")),
+                Tables.Cell((s.WorkloadSize ?? $"{s.MinProvisionedConcurrency}-{s.MaxProvisionedConcurrency}") + (s.ScaleToZeroEnabled == true ? ", scale to zero" : "")),
                 Tables.Cell(route is null ? null : $"{route.TrafficPercentage}%"),
+                Tables.Cell(Replicas(s.Replicas)),
+                Tables.Cell(s.ImageId is { Length: > 12 } image ? image[..12] : s.ImageId),
                 Tables.Cell(deployment));
         }
     }
+
+    /// <summary><c>2 ready (pids 101, 102)</c>, with other states counted; empty when not live.</summary>
+    private static string? Replicas(IReadOnlyList<ReplicaStatus>? replicas) => replicas is null ? null
+        : replicas.Count == 0 ? "0 (scaled to zero)"
+        : string.Join(", ", replicas.GroupBy(r => r.State?.ToLowerInvariant()).Select(g => $"{g.Count()} {g.Key}"))
+            + $" (pids {string.Join(", ", replicas.Select(r => r.ProcessId))})";
 
     private static string Entity(ServedEntity s) =>
         $"{s.Name} ({s.EntityName} v{s.EntityVersion}{(s.EntityAlias is null ? "" : " @" + s.EntityAlias)})";

@@ -94,11 +94,30 @@ public sealed record ServedEntity
     public int? MaxBatchDelayMs { get; init; }
     /// <summary>Modelplane extension: execution timeout in seconds (default the node's, 297).</summary>
     public int? ExecutionTimeoutSeconds { get; init; }
+    /// <summary>Output only (Modelplane extension): the immutable model image the entity runs.</summary>
+    public string? ImageId { get; init; }
+    /// <summary>Output only (Modelplane extension): the runtime that image was built with.</summary>
+    public string? RuntimeId { get; init; }
+    /// <summary>Output only (Modelplane extension): the entity's replicas while its config is live.</summary>
+    public IReadOnlyList<ReplicaStatus>? Replicas { get; init; }
     /// <summary>Output only: deployment state.</summary>
     public ServedEntityState? State { get; init; }
     /// <summary>Fields not modelled above (<c>workload_type</c>, <c>environment_vars</c>, …).</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; init; }
+}
+
+/// <summary>One replica of a served entity (Modelplane extension): a worker process running the entity's image.</summary>
+public sealed record ReplicaStatus
+{
+    /// <summary>Replica id, e.g. <c>iris-1-v1-r1</c>.</summary>
+    public string? Id { get; init; }
+    /// <summary><c>STARTING</c>, <c>READY</c>, <c>DRAINING</c> or <c>STOPPED</c>.</summary>
+    public string? State { get; init; }
+    /// <summary>The worker's process id.</summary>
+    public int? ProcessId { get; init; }
+    /// <summary>The runtime the replica reported.</summary>
+    public string? RuntimeId { get; init; }
 }
 
 /// <summary><c>state</c> of a served entity.</summary>

@@ -16,6 +16,10 @@ internal static class Canned
             "served_entities": [
               { "name": "iris-1", "entity_name": "main.default.iris", "entity_version": "1", "workload_size": "Small",
                 "scale_to_zero_enabled": false, "workload_type": "CPU",
+                "image_id": "9155257cfbd7cf3da37eab3f3133254c06b92c4eaf01954ac5f50582b9036f66",
+                "runtime_id": "6c59e0d2bf9501e8c2bc2cca5aa9efdcb39d4e41a6b1e358eff8fa3a19227ef1",
+                "replicas": [ { "id": "iris-1-v1-r1", "state": "READY", "process_id": 19499, "runtime_id": "6c59e0d2bf95" },
+                              { "id": "iris-1-v1-r2", "state": "STARTING", "process_id": 19512, "runtime_id": "6c59e0d2bf95" } ],
                 "state": { "deployment": "{{deployment}}", "deployment_state_message": "{{message}}" } }
             ],
             "traffic_config": { "routes": [ { "served_model_name": "iris-1", "traffic_percentage": 100 } ] }

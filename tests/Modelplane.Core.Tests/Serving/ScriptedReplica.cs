@@ -26,6 +26,8 @@ internal sealed class ScriptedReplica(string id) : IReplica
 
     public Task Exited => exited.Task;
 
+    public int? ExitCode => exited.Task.IsCompleted ? 137 : null;
+
     public int Calls => Volatile.Read(ref calls);
 
     public bool Disposed { get; private set; }

@@ -399,7 +399,8 @@ public sealed partial class ReplicaPool : IAsyncDisposable
 
         if (unexpected)
         {
-            observer.Log($"Replica {handle.Replica.Id} exited unexpectedly; replacing it.");
+            var code = handle.Replica.ExitCode is { } c ? $" with code {c}{(c == 137 ? " (killed: SIGKILL or out of memory)" : "")}" : "";
+            observer.Log($"Replica {handle.Replica.Id} exited unexpectedly{code}; replacing it.");
             await handle.Replica.DisposeAsync();
             Reconcile();
         }
