@@ -173,6 +173,6 @@ public sealed class EndpointCommandTests : IAsyncLifetime
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("was not ready after 1 s", result.Stderr);
-        Assert.True(node.RequestsTo("GET", $"{Base}/e").Count >= 2);
+        Assert.NotEmpty(node.RequestsTo("GET", $"{Base}/e")); // how many polls fit in 1 s depends on the machine's load
     }
 }
