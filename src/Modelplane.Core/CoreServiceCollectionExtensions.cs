@@ -9,6 +9,7 @@ using Modelplane.Core.Governance;
 using Modelplane.Core.Images;
 using Modelplane.Core.Metrics;
 using Modelplane.Core.Registry;
+using Modelplane.Core.Secrets;
 using Modelplane.Core.Serving;
 using Modelplane.Core.Serving.Replicas;
 using Modelplane.Core.Serving.Workers;
@@ -51,6 +52,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => new NodeQueue(sp.GetRequiredService<IOptions<ServingOptions>>().Value.MaxQueuedRequestsPerNode));
         services.AddSingleton<ServedEntityLoader>();
         services.AddHostedService<NodeInitializer>();
+        services.AddSecrets();
         services.AddHostedService<ServingHostedService>();
         services.AddHostedService<Autoscaler>();
         return services;

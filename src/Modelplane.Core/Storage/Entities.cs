@@ -203,3 +203,53 @@ public sealed class ServedEntityImageEntity
     /// <summary>Unix milliseconds.</summary>
     public long BuiltAt { get; set; }
 }
+
+/// <summary>A secret scope (databricks-serving.md §7.2): a named folder of secrets. Names match <c>^[A-Za-z0-9_.-]{1,128}$</c>.</summary>
+[Microsoft.EntityFrameworkCore.PrimaryKey(nameof(Name))]
+public sealed class SecretScopeEntity
+{
+    /// <summary>Scope name.</summary>
+    public required string Name { get; set; }
+    /// <summary>Unix milliseconds.</summary>
+    public long CreatedAt { get; set; }
+    /// <summary>Principal name of the creator.</summary>
+    public string? CreatedBy { get; set; }
+}
+
+/// <summary>
+/// One secret value, AES-256-GCM encrypted under the node's master key (<c>Secrets/SecretStore</c>) with associated
+/// data <c>"&lt;scope&gt;/&lt;key&gt;"</c>, so a ciphertext moved to another row does not decrypt.
+/// </summary>
+[Microsoft.EntityFrameworkCore.PrimaryKey(nameof(Scope), nameof(Key))]
+public sealed class SecretEntity
+{
+    /// <summary>Owning scope.</summary>
+    public required string Scope { get; set; }
+    /// <summary>Secret key within the scope.</summary>
+    public required string Key { get; set; }
+    /// <summary>12-byte AES-GCM nonce, random per write.</summary>
+    public required byte[] Nonce { get; set; }
+    /// <summary>Ciphertext, as long as the plaintext.</summary>
+    public required byte[] Ciphertext { get; set; }
+    /// <summary>16-byte AES-GCM tag.</summary>
+    public required byte[] Tag { get; set; }
+    /// <summary>Unix milliseconds of the last put.</summary>
+    public long UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// The master-key check value: a known constant encrypted under the master key the store's secrets use. A node
+/// started with another key fails to decrypt it and refuses to start. At most one row (<see cref="Id"/> = 1).
+/// </summary>
+[Microsoft.EntityFrameworkCore.PrimaryKey(nameof(Id))]
+public sealed class SecretKeyCheckEntity
+{
+    /// <summary>Always 1.</summary>
+    public int Id { get; set; }
+    /// <summary>12-byte AES-GCM nonce.</summary>
+    public required byte[] Nonce { get; set; }
+    /// <summary>Ciphertext of the constant.</summary>
+    public required byte[] Ciphertext { get; set; }
+    /// <summary>16-byte AES-GCM tag.</summary>
+    public required byte[] Tag { get; set; }
+}

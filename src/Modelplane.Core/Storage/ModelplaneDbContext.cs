@@ -30,6 +30,12 @@ public sealed class ModelplaneDbContext(DbContextOptions<ModelplaneDbContext> op
     public DbSet<PrincipalEntity> Principals => Set<PrincipalEntity>();
     /// <summary>Token hashes.</summary>
     public DbSet<TokenEntity> Tokens => Set<TokenEntity>();
+    /// <summary>Secret scopes.</summary>
+    public DbSet<SecretScopeEntity> SecretScopes => Set<SecretScopeEntity>();
+    /// <summary>Encrypted secrets.</summary>
+    public DbSet<SecretEntity> Secrets => Set<SecretEntity>();
+    /// <summary>The master-key check value (one row).</summary>
+    public DbSet<SecretKeyCheckEntity> SecretKeyChecks => Set<SecretKeyCheckEntity>();
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)

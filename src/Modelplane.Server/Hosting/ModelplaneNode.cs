@@ -90,6 +90,7 @@ public static class ModelplaneNode
         app.MapInvocationsApi();
         app.MapOipApi();
         app.MapMetricsApi();
+        app.MapSecretsApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }

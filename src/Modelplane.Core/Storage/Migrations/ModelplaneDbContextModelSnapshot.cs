@@ -275,6 +275,73 @@ namespace Modelplane.Core.Storage.Migrations
                     b.ToTable("Schemas");
                 });
 
+            modelBuilder.Entity("Modelplane.Core.Storage.SecretEntity", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Ciphertext")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Nonce")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Tag")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Scope", "Key");
+
+                    b.ToTable("Secrets");
+                });
+
+            modelBuilder.Entity("Modelplane.Core.Storage.SecretKeyCheckEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Ciphertext")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Nonce")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Tag")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SecretKeyChecks");
+                });
+
+            modelBuilder.Entity("Modelplane.Core.Storage.SecretScopeEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("SecretScopes");
+                });
+
             modelBuilder.Entity("Modelplane.Core.Storage.ServedEntityImageEntity", b =>
                 {
                     b.Property<string>("EndpointId")
