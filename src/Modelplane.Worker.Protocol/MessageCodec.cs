@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Modelplane.Abstractions;
 
 namespace Modelplane.Worker.Protocol;
@@ -11,14 +10,6 @@ namespace Modelplane.Worker.Protocol;
 /// <exception cref="WorkerProtocolException">Thrown by every decoder when the payload is malformed.</exception>
 public static class MessageCodec
 {
-    /// <summary>The JSON shape of the signature in <see cref="FrameType.Hello"/>: the node's stored signature form
-    /// (System.Text.Json web defaults, enums as names, nulls omitted), as <c>Modelplane.Core.Registry.SignatureJson</c>.</summary>
-    private static readonly JsonSerializerOptions SignatureOptions = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     /// <summary>Decodes a <see cref="FrameType.Hello"/> payload.</summary>
     public static WorkerHello ReadHello(ReadOnlySpan<byte> payload)
     {
@@ -34,7 +25,7 @@ public static class MessageCodec
         {
             try
             {
-                signature = JsonSerializer.Deserialize<ModelSignature>(signatureJson, SignatureOptions);
+                signature = ModelSignatureJson.Deserialize(signatureJson);
             }
             catch (JsonException ex)
             {
@@ -114,7 +105,7 @@ public static class MessageCodec
         writer.WriteString(hello.RuntimeId);
         writer.WriteString(hello.Engine);
         writer.WriteInt32(hello.ProcessId);
-        writer.WriteString(hello.Signature is null ? null : JsonSerializer.Serialize(hello.Signature, SignatureOptions));
+        writer.WriteString(hello.Signature is null ? null : ModelSignatureJson.Serialize(hello.Signature));
     }
 
     internal static void WriteInfer(PayloadWriter writer, InferRequest request)

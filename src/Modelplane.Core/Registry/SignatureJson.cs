@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Modelplane.Abstractions;
 
 namespace Modelplane.Core.Registry;
@@ -15,19 +13,12 @@ namespace Modelplane.Core.Registry;
 /// </summary>
 public static class SignatureJson
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    /// <summary>Serializes a signature (<see cref="ModelSignatureJson.Serialize"/>).</summary>
+    public static string Serialize(ModelSignature signature) => ModelSignatureJson.Serialize(signature);
 
-    /// <summary>Serializes a signature to its stored form.</summary>
-    public static string Serialize(ModelSignature signature) => JsonSerializer.Serialize(signature, Options);
+    /// <summary>Reads a signature (<see cref="ModelSignatureJson.Deserialize"/>).</summary>
+    public static ModelSignature Deserialize(string json) => ModelSignatureJson.Deserialize(json);
 
-    /// <summary>Reads a signature written by <see cref="Serialize"/>.</summary>
-    /// <exception cref="JsonException">The text is not a serialized signature.</exception>
-    public static ModelSignature Deserialize(string json) =>
-        JsonSerializer.Deserialize<ModelSignature>(json, Options) ?? throw new JsonException("The signature JSON is null.");
 
     /// <summary>Writes a signature in MLflow's shape (see the type summary).</summary>
     public static JsonObject ToMlflow(ModelSignature signature) => new()

@@ -153,36 +153,51 @@ public sealed partial class ReplicaPool : IAsyncDisposable
         {
             Volatile.Write(ref lastActivity, time.GetUtcNow().UtcTicks);
             NotePeak();
-            if (ActiveCount() == 0)
-            {
-                ColdStart();
-            }
 
-            using var deadline = new CancellationTokenSource(settings.QueueTimeout, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-            while (true)
+            // A free slot is the common case: take it without timers or a cold-start check.
+            if (!TryTakeSlot(out var handle))
             {
-                var handle = await ReadSlotAsync(linked.Token, cancellationToken);
-                if (handle.State != ReplicaState.Ready)
+                if (ActiveCount() == 0)
                 {
-                    continue;
+                    ColdStart();
                 }
 
-                Interlocked.Increment(ref handle.InFlight);
-                Interlocked.Increment(ref inFlight);
-                var waited = time.GetElapsedTime(began);
-                Interlocked.Add(ref queueMicrosSum, (long)(waited.TotalMilliseconds * 1000));
-                Interlocked.Increment(ref queueCount);
-                onQueued?.Invoke(waited.TotalMilliseconds);
-                observer.QueueTime?.Invoke(waited.TotalMilliseconds);
-                return handle;
+                using var deadline = new CancellationTokenSource(settings.QueueTimeout, time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+                do
+                {
+                    handle = await ReadSlotAsync(linked.Token, cancellationToken);
+                }
+                while (handle.State != ReplicaState.Ready);
             }
+
+            Interlocked.Increment(ref handle.InFlight);
+            Interlocked.Increment(ref inFlight);
+            var waited = time.GetElapsedTime(began);
+            Interlocked.Add(ref queueMicrosSum, (long)(waited.TotalMilliseconds * 1000));
+            Interlocked.Increment(ref queueCount);
+            onQueued?.Invoke(waited.TotalMilliseconds);
+            observer.QueueTime?.Invoke(waited.TotalMilliseconds);
+            return handle;
         }
         finally
         {
             Interlocked.Decrement(ref queued);
             nodeQueue.Exit();
         }
+    }
+
+    private bool TryTakeSlot([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Handle? handle)
+    {
+        while (slots.Reader.TryRead(out handle))
+        {
+            if (handle.State == ReplicaState.Ready)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async ValueTask<Handle> ReadSlotAsync(CancellationToken token, CancellationToken caller)
