@@ -28,6 +28,10 @@ public sealed class ModelplaneException : Exception
     /// <summary>Seconds a client should wait before retrying (sent as <c>Retry-After</c>), when known.</summary>
     public int? RetryAfterSeconds { get; init; }
 
+    /// <summary>The request field at fault (<c>messages[0].role</c>), for protocols that carry it (OpenAI's
+    /// <c>error.param</c>); null when no single field is.</summary>
+    public string? Param { get; init; }
+
     /// <summary>400 <c>INVALID_PARAMETER_VALUE</c>.</summary>
     public static ModelplaneException InvalidParameter(string message) => new(Abstractions.ErrorCode.InvalidParameterValue, message);
 

@@ -22,6 +22,7 @@ internal static class CliApp
         root.Subcommands.Add(new ModelsCommand(context, globals));
         root.Subcommands.Add(new EndpointsCommand(context, globals));
         root.Subcommands.Add(new QueryCommand(context, globals));
+        root.Subcommands.Add(new Commands.Secrets.SecretsCommand(context, globals));
         return root;
     }
 

@@ -14,6 +14,7 @@ using Modelplane.Core.Serving;
 using Modelplane.Core.Serving.Replicas;
 using Modelplane.Core.Serving.Workers;
 using Modelplane.Core.Storage;
+using Modelplane.Providers;
 
 namespace Modelplane.Core;
 
@@ -51,6 +52,11 @@ public static class CoreServiceCollectionExtensions
         services.AddWorkerReplicas();
         services.AddSingleton(sp => new NodeQueue(sp.GetRequiredService<IOptions<ServingOptions>>().Value.MaxQueuedRequestsPerNode));
         services.AddSingleton<ServedEntityLoader>();
+        services.AddExternalModelProviders(configuration);
+        services.AddScoped<Endpoints.External.ExternalModelResolver>();
+        services.AddSingleton<Serving.Llm.ExternalModelLoader>();
+        services.AddSingleton<Serving.Llm.UsageEstimator>();
+        services.AddSingleton<CredentialSeal>();
         services.AddHostedService<NodeInitializer>();
         services.AddSecrets();
         services.AddHostedService<ServingHostedService>();

@@ -21,7 +21,7 @@ public sealed partial class Autoscaler(LiveEndpoints live, IOptions<ServingOptio
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(o.AutoscaleIntervalSeconds), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            foreach (var entity in live.All.SelectMany(e => e.Entities.Values).Distinct())
+            foreach (var entity in live.All.SelectMany(e => e.Entities.Values).OfType<Serving.CustomModelRuntime>().Distinct())
             {
                 try
                 {

@@ -28,7 +28,8 @@ public sealed record ServedEntityInput
     public int? MaxProvisionedConcurrency { get; init; }
     /// <summary>Environment variables for the replica (at most 30).</summary>
     public Dictionary<string, string>? EnvironmentVars { get; init; }
-    /// <summary>External model block (a later issue); refused on this node for now.</summary>
+    /// <summary><c>{provider, name, task, &lt;provider&gt;_config}</c> (databricks-serving.md §7.1): serve a third-party model
+    /// instead of a registered version. Excludes <see cref="EntityName"/>, workload and batching fields.</summary>
     public JsonObject? ExternalModel { get; init; }
     /// <summary>Modelplane extension: adaptive batching, the most rows stacked into one model run (2–4096; off when
     /// absent or 1). Only for models whose inputs and outputs have a variable batch dimension.</summary>
@@ -87,6 +88,23 @@ public sealed record EndpointCoreConfigInput
     public TrafficConfig? TrafficConfig { get; init; }
 }
 
+/// <summary><c>ai_gateway</c> on create (databricks-serving.md §3.1). This node accepts <c>fallback_config</c>; the
+/// rest of the block (rate limits, usage tracking, inference tables, guardrails) comes with governance.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record AiGatewayInput
+{
+    /// <summary>Fallbacks across the endpoint's served entities.</summary>
+    public FallbackConfigInput? FallbackConfig { get; init; }
+}
+
+/// <summary><c>fallback_config</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record FallbackConfigInput
+{
+    /// <summary>Try the other served entities in order on 429/5xx.</summary>
+    public bool Enabled { get; init; }
+}
+
 /// <summary>A tag on an endpoint.</summary>
 public sealed record EndpointTag
 {
@@ -107,6 +125,8 @@ public sealed record CreateEndpointRequest
     public List<EndpointTag>? Tags { get; init; }
     /// <summary>Free text.</summary>
     public string? Description { get; init; }
+    /// <summary>AI Gateway settings (fallbacks on this node).</summary>
+    public AiGatewayInput? AiGateway { get; init; }
 }
 
 /// <summary>Body of <c>PATCH /api/2.0/serving-endpoints/{name}/tags</c>.</summary>

@@ -8,7 +8,7 @@ namespace Modelplane.Core.Endpoints;
 /// Validates an <see cref="EndpointCoreConfigInput"/> and resolves each served entity to a concrete model version
 /// (databricks-serving.md §1.3–1.4). Every error names the field at fault, e.g. <c>served_entities[1].entity_version</c>.
 /// </summary>
-public sealed partial class EndpointConfigResolver(IModelVersionResolver versions, ModelStorage storage, TimeProvider time)
+public sealed partial class EndpointConfigResolver(IModelVersionResolver versions, ModelStorage storage, External.ExternalModelResolver externals, TimeProvider time)
 {
     /// <summary>At most this many served entities per endpoint (Databricks' real limit).</summary>
     public const int MaxServedEntities = 15;
@@ -23,6 +23,11 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
         }
 
         var entities = Normalize(input);
+        if (entities.Any(e => e.ExternalModel is not null) && entities.Any(e => e.ExternalModel is null))
+        {
+            throw ModelplaneException.InvalidParameter("'served_entities' mixes external models and registered models; an endpoint serves one kind.");
+        }
+
         var resolved = new List<ResolvedServedEntity>(entities.Count);
         for (var i = 0; i < entities.Count; i++)
         {
@@ -35,7 +40,19 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
             throw ModelplaneException.InvalidParameter($"Served entity name '{duplicate.Key}' appears more than once; names must be unique in an endpoint.");
         }
 
+        CheckKinds(resolved);
         return new ResolvedEndpointConfig { ServedEntities = resolved, Routes = ResolveRoutes(input.TrafficConfig, resolved) };
+    }
+
+    /// <summary>All external models of an endpoint share one task.</summary>
+    private static void CheckKinds(List<ResolvedServedEntity> entities)
+    {
+        var external = entities.Where(e => e.ExternalModel is not null).ToList();
+        var tasks = external.Select(e => e.ExternalModel!.Task).Distinct(StringComparer.Ordinal).ToList();
+        if (tasks.Count > 1)
+        {
+            throw ModelplaneException.InvalidParameter($"The external models of an endpoint must share one task; this config has {string.Join(" and ", tasks)}.");
+        }
     }
 
     private static List<ServedEntityInput> Normalize(EndpointCoreConfigInput input)
@@ -72,7 +89,7 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
     {
         if (e.ExternalModel is not null)
         {
-            throw ModelplaneException.InvalidParameter($"{field}.external_model: external models are not supported by this node yet.");
+            return await ResolveExternalAsync(e, field, creator, ct);
         }
 
         if (string.IsNullOrWhiteSpace(e.EntityName))
@@ -123,6 +140,38 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
             Creator = creator,
             MaxBatchSize = InRange(e.MaxBatchSize, 1, 4096, $"{field}.max_batch_size"),
             MaxBatchDelayMs = InRange(e.MaxBatchDelayMs, 0, 10_000, $"{field}.max_batch_delay_ms"),
+            ExecutionTimeoutSeconds = InRange(e.ExecutionTimeoutSeconds, 1, 3600, $"{field}.execution_timeout_seconds"),
+        };
+    }
+
+    private async Task<ResolvedServedEntity> ResolveExternalAsync(ServedEntityInput e, string field, string? creator, CancellationToken ct)
+    {
+        var refused = new (string Name, bool Given)[]
+        {
+            ("entity_name", e.EntityName is not null), ("entity_version", e.EntityVersion is not null), ("workload_size", e.WorkloadSize is not null),
+            ("workload_type", e.WorkloadType is not null), ("min_provisioned_concurrency", e.MinProvisionedConcurrency is not null),
+            ("max_provisioned_concurrency", e.MaxProvisionedConcurrency is not null), ("environment_vars", e.EnvironmentVars is not null),
+            ("max_batch_size", e.MaxBatchSize is not null), ("max_batch_delay_ms", e.MaxBatchDelayMs is not null),
+        }.FirstOrDefault(f => f.Given);
+        if (refused.Name is not null)
+        {
+            throw ModelplaneException.InvalidParameter($"{field}.{refused.Name} does not apply to an external model; remove it or external_model.");
+        }
+
+        var model = await externals.ResolveAsync(e.ExternalModel!, $"{field}.external_model", creator, ct);
+        var name = e.Name ?? model.Name;
+        if (!NamePattern().IsMatch(name))
+        {
+            throw ModelplaneException.InvalidParameter($"{field}.name '{name}' may hold only letters, digits, '-' and '_' (at most 63 characters); give a name.");
+        }
+
+        return new ResolvedServedEntity
+        {
+            Name = name,
+            ExternalModel = model,
+            ScaleToZeroEnabled = e.ScaleToZeroEnabled ?? false,
+            CreationTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            Creator = creator,
             ExecutionTimeoutSeconds = InRange(e.ExecutionTimeoutSeconds, 1, 3600, $"{field}.execution_timeout_seconds"),
         };
     }

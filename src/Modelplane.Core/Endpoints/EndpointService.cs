@@ -34,7 +34,7 @@ public sealed partial class EndpointService(
             throw ModelplaneException.AlreadyExists($"Serving endpoint '{request.Name}' already exists.");
         }
 
-        var config = await resolver.ResolveAsync(request.Config, caller, ct);
+        var config = await resolver.ResolveAsync(request.Config, caller, ct) with { FallbackEnabled = request.AiGateway?.FallbackConfig?.Enabled ?? false };
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var endpoint = new EndpointEntity
         {
@@ -85,8 +85,16 @@ public sealed partial class EndpointService(
     public async Task<EndpointDetailed> UpdateConfigAsync(string name, EndpointCoreConfigInput input, string? caller, CancellationToken ct)
     {
         var endpoint = await db.GetByNameAsync(name, ct);
+        var latest = await db.GetConfigAsync(endpoint.Id, endpoint.PendingConfigVersion ?? endpoint.ActiveConfigVersion, ct);
+        var external = input.ServedEntities?.Any(e => e.ExternalModel is not null) == true;
+        if (latest is not null && (latest.Task is null) == external)
+        {
+            throw ModelplaneException.InvalidParameter(
+                $"Serving endpoint '{name}' serves {(latest.Task is null ? "registered models" : "external models")}; an endpoint cannot switch between external and registered models. Create a new endpoint.");
+        }
+
         var config = await resolver.ResolveAsync(input, caller, ct);
-        return await StageAsync(endpoint, config, ct);
+        return await StageAsync(endpoint, config with { FallbackEnabled = latest?.FallbackEnabled ?? false }, ct);
     }
 
     /// <summary>Writes an already resolved config as the next version (used by the alias watcher) and applies it.</summary>

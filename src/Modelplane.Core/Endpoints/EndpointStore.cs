@@ -39,7 +39,7 @@ public static class EndpointStore
             Status = ConfigStatus.Pending,
             CreatedAt = now,
         });
-        foreach (var e in config.ServedEntities.DistinctBy(e => (e.EntityName, e.EntityVersion)))
+        foreach (var e in config.ServedEntities.Where(e => e.ExternalModel is null).DistinctBy(e => (e.EntityName, e.EntityVersion)))
         {
             db.ServedVersionRefs.Add(new ServedVersionRefEntity
             {

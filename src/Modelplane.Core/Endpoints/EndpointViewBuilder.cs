@@ -13,6 +13,7 @@ public sealed class EndpointViewBuilder(IDbContextFactory<ModelplaneDbContext> d
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ready = e.ActiveConfigVersion > 0 && live.Find(e.Name)?.ConfigVersion == e.ActiveConfigVersion;
+        var latest = await db.GetConfigAsync(e.Id, e.PendingConfigVersion ?? e.ActiveConfigVersion, ct);
         return new EndpointDetailed
         {
             Id = e.Id,
@@ -26,6 +27,8 @@ public sealed class EndpointViewBuilder(IDbContextFactory<ModelplaneDbContext> d
             PendingConfig = e.PendingConfigVersion is { } p ? await ViewAsync(db, e, p, e.UpdatedAt, ct) : null,
             Tags = JsonSerializer.Deserialize<List<EndpointTag>>(e.TagsJson) ?? [],
             PermissionLevel = "CAN_MANAGE",
+            Task = latest?.Task,
+            AiGateway = latest is null ? null : new AiGatewayView(new FallbackConfigView(latest.FallbackEnabled)),
         };
     }
 
@@ -45,7 +48,9 @@ public sealed class EndpointViewBuilder(IDbContextFactory<ModelplaneDbContext> d
             StartTime = start,
             ServedEntities = [.. config.ServedEntities.Select(s => new ServedEntityView
             {
-                Name = s.Name, EntityName = s.EntityName, EntityVersion = s.EntityVersion, EntityAlias = s.EntityAlias,
+                Name = s.Name, EntityAlias = s.EntityAlias,
+                EntityName = s.ExternalModel is null ? s.EntityName : null, EntityVersion = s.ExternalModel is null ? s.EntityVersion : null,
+                ExternalModel = s.ExternalModel is { } m ? External.ExternalModelView.Of(m) : null,
                 WorkloadSize = s.WorkloadSize, ScaleToZeroEnabled = s.ScaleToZeroEnabled,
                 MinProvisionedConcurrency = s.MinProvisionedConcurrency, MaxProvisionedConcurrency = s.MaxProvisionedConcurrency,
                 EnvironmentVars = s.EnvironmentVars, Creator = s.Creator, CreationTimestamp = s.CreationTimestamp,
@@ -53,7 +58,7 @@ public sealed class EndpointViewBuilder(IDbContextFactory<ModelplaneDbContext> d
                 MaxBatchSize = s.MaxBatchSize, MaxBatchDelayMs = s.MaxBatchDelayMs, ExecutionTimeoutSeconds = s.ExecutionTimeoutSeconds,
                 ImageId = images.FirstOrDefault(i => i.ServedEntityName == s.Name)?.ImageId,
                 RuntimeId = images.FirstOrDefault(i => i.ServedEntityName == s.Name)?.RuntimeId,
-                Replicas = running?.TryGetValue(s.Name, out var entity) == true ? entity.Pool.Replicas : null,
+                Replicas = running?.TryGetValue(s.Name, out var entity) == true ? (entity as Serving.CustomModelRuntime)?.Pool.Replicas : null,
             })],
             TrafficConfig = new TrafficConfig
             {

@@ -25,6 +25,10 @@ public sealed record EndpointDetailed
     public required IReadOnlyList<EndpointTag> Tags { get; init; }
     /// <summary>The caller's permission level.</summary>
     public string? PermissionLevel { get; init; }
+    /// <summary>For external-model endpoints, the task they serve (<c>llm/v1/chat</c>, …).</summary>
+    public string? Task { get; init; }
+    /// <summary>AI Gateway settings (<c>fallback_config</c> on this node).</summary>
+    public AiGatewayView? AiGateway { get; init; }
     /// <summary>Always false on this node.</summary>
     public bool RouteOptimized { get; init; }
 }
@@ -52,10 +56,13 @@ public sealed record ServedEntityView
 {
     /// <summary>Served entity name.</summary>
     public required string Name { get; init; }
-    /// <summary><c>catalog.schema.model</c>.</summary>
-    public required string EntityName { get; init; }
-    /// <summary>Concrete version.</summary>
-    public required string EntityVersion { get; init; }
+    /// <summary><c>catalog.schema.model</c>; absent for an external model.</summary>
+    public string? EntityName { get; init; }
+    /// <summary>Concrete version; absent for an external model.</summary>
+    public string? EntityVersion { get; init; }
+    /// <summary><c>{provider, name, task, &lt;provider&gt;_config}</c> with secret references shown and every
+    /// <c>*_plaintext</c> credential left out (databricks-serving.md §7.2).</summary>
+    public System.Text.Json.Nodes.JsonObject? ExternalModel { get; init; }
     /// <summary>The alias it follows, if one was named (Modelplane extension).</summary>
     public string? EntityAlias { get; init; }
     /// <summary>Workload size, or null with an explicit range.</summary>
@@ -102,3 +109,11 @@ public sealed record EndpointList(IReadOnlyList<EndpointDetailed> Endpoints);
 /// <summary>Build or server logs: <c>{"logs": "..."}</c>.</summary>
 /// <param name="Logs">The text, newest lines last.</param>
 public sealed record EndpointLogs(string Logs);
+
+/// <summary><c>ai_gateway</c> as shown on an endpoint.</summary>
+/// <param name="FallbackConfig">Fallbacks across served entities.</param>
+public sealed record AiGatewayView(FallbackConfigView FallbackConfig);
+
+/// <summary><c>fallback_config</c>.</summary>
+/// <param name="Enabled">Whether fallbacks are on.</param>
+public sealed record FallbackConfigView(bool Enabled);

@@ -8,10 +8,12 @@ public sealed record ResolvedServedEntity
 {
     /// <summary>Served entity name, unique in the endpoint.</summary>
     public required string Name { get; init; }
-    /// <summary><c>catalog.schema.model</c>.</summary>
-    public required string EntityName { get; init; }
-    /// <summary>The concrete version number, as a string (Databricks shape).</summary>
-    public required string EntityVersion { get; init; }
+    /// <summary><c>catalog.schema.model</c>; empty for an external model.</summary>
+    public string EntityName { get; init; } = "";
+    /// <summary>The concrete version number, as a string (Databricks shape); empty for an external model.</summary>
+    public string EntityVersion { get; init; } = "";
+    /// <summary>The external model this entity proxies, or null for a registered model version.</summary>
+    public External.ResolvedExternalModel? ExternalModel { get; init; }
     /// <summary>The alias the user asked for, when <c>entity_version</c> named one (Modelplane extension).</summary>
     public string? EntityAlias { get; init; }
     /// <summary>Small, Medium or Large; null when an explicit range was given.</summary>
@@ -24,10 +26,10 @@ public sealed record ResolvedServedEntity
     public int MaxProvisionedConcurrency { get; init; }
     /// <summary>Environment variables.</summary>
     public Dictionary<string, string>? EnvironmentVars { get; init; }
-    /// <summary>Absolute path of the model file.</summary>
-    public required string ModelPath { get; init; }
-    /// <summary>SHA-256 of the model version.</summary>
-    public required string Sha256 { get; init; }
+    /// <summary>Absolute path of the model file; empty for an external model.</summary>
+    public string ModelPath { get; init; } = "";
+    /// <summary>SHA-256 of the model version; empty for an external model.</summary>
+    public string Sha256 { get; init; } = "";
     /// <summary>The version's signature JSON (MLflow or graph), or null.</summary>
     public string? SignatureJson { get; init; }
     /// <summary>Unix milliseconds when this entity entered a config.</summary>
@@ -52,6 +54,12 @@ public sealed record ResolvedEndpointConfig
     /// <summary>Set by <c>rebuild</c>: build every entity's image anew on the node's current runtime instead of reusing
     /// the images of the previous config.</summary>
     public bool RebuildImages { get; init; }
+    /// <summary><c>ai_gateway.fallback_config.enabled</c>: on 429/5xx (before any byte reached the client) the request
+    /// goes to the endpoint's other served entities in list order (databricks-serving.md §3.6).</summary>
+    public bool FallbackEnabled { get; init; }
+
+    /// <summary>The LLM task of an external-model endpoint (all its entities share it), or null for custom models.</summary>
+    public string? Task => ServedEntities.FirstOrDefault(e => e.ExternalModel is not null)?.ExternalModel!.Task;
 }
 
 /// <summary>A route after validation.</summary>

@@ -45,6 +45,9 @@ public sealed class ServingMetrics
     private readonly Gauge replicas;
     private readonly Gauge cpu;
     private readonly Gauge memory;
+    private readonly Counter inputTokens;
+    private readonly Counter outputTokens;
+    private readonly Counter estimatedUsage;
 
     /// <summary>Creates the metrics without process metrics (what unit tests want).</summary>
     public ServingMetrics()
@@ -70,6 +73,9 @@ public sealed class ServingMetrics
         replicas = factory.CreateGauge("replica_count", "Replicas of the served entity that are running.", Gauge());
         cpu = factory.CreateGauge("cpu_usage_percentage", "CPU usage averaged across the served entity's replicas, percent.", Gauge());
         memory = factory.CreateGauge("mem_usage_percentage", "Memory usage averaged across the served entity's replicas, percent of their limit.", Gauge());
+        inputTokens = factory.CreateCounter("input_token_count_total", "LLM prompt tokens, as the provider counted them or as estimated locally.", Counter());
+        outputTokens = factory.CreateCounter("output_token_count_total", "LLM completion tokens, as the provider counted them or as estimated locally.", Counter());
+        estimatedUsage = factory.CreateCounter("estimated_usage_count_total", "LLM answers whose token counts were estimated locally because the provider gave none.", Counter());
         if (includeProcessMetrics)
         {
             DotNetStats.Register(registry);
@@ -77,7 +83,20 @@ public sealed class ServingMetrics
     }
 
     private IEnumerable<Collector> Families =>
-        [requests, requests4xx, requests5xx, latency, queueTime, batchSize, coldStarts, coldStartSeconds, provisioned, replicas, cpu, memory];
+        [requests, requests4xx, requests5xx, latency, queueTime, batchSize, coldStarts, coldStartSeconds, provisioned, replicas, cpu, memory,
+            inputTokens, outputTokens, estimatedUsage];
+
+    /// <summary>Records an LLM answer's token counts (<c>input_token_count_total</c>, <c>output_token_count_total</c>, and
+    /// <c>estimated_usage_count_total</c> when they were estimated).</summary>
+    public void Tokens(string endpoint, string servedEntity, int prompt, int completion, bool estimated)
+    {
+        inputTokens.WithLabels(endpoint, servedEntity).Inc(prompt);
+        outputTokens.WithLabels(endpoint, servedEntity).Inc(completion);
+        if (estimated)
+        {
+            estimatedUsage.WithLabels(endpoint, servedEntity).Inc();
+        }
+    }
 
     /// <summary>
     /// Records one answered request: <c>request_count_total</c> +1, <c>request_4xx_count_total</c> or

@@ -12,5 +12,5 @@ public sealed class InvocationPipelineFactory
 {
     /// <summary>Builds the chain.</summary>
     public InvocationHandler Build(IReadOnlyDictionary<string, ServedEntityRuntime> entities, ResolvedEndpointConfig config) =>
-        new InvocationPipelineBuilder(new TrafficRouter(entities, config.Routes)).Build();
+        new InvocationPipelineBuilder(new TrafficRouter(entities, config.Routes, config.FallbackEnabled ? [.. config.ServedEntities.Select(e => e.Name)] : null)).Build();
 }

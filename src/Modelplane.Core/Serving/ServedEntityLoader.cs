@@ -28,6 +28,7 @@ public sealed class ServedEntityLoader(
     ServingMetrics metrics,
     IOptions<ModelplaneOptions> nodeOptions,
     IOptions<ServingOptions> servingOptions,
+    Llm.ExternalModelLoader externalModels,
     TimeProvider time)
 {
     /// <summary>Loads the entity; returns its runtime ready to serve.</summary>
@@ -35,6 +36,11 @@ public sealed class ServedEntityLoader(
     /// in the message and the build log).</exception>
     public async Task<ServedEntityRuntime> LoadAsync(EndpointEntity endpoint, int version, ResolvedEndpointConfig config, ResolvedServedEntity spec, CancellationToken ct)
     {
+        if (spec.ExternalModel is not null)
+        {
+            return await externalModels.LoadAsync(endpoint, version, spec, ct);
+        }
+
         void Build(string line) => logs.Build(endpoint.Id, spec.Name, line);
         Build($"Config version {version}: building served entity '{spec.Name}' from {spec.EntityName} version {spec.EntityVersion} (sha256 {spec.Sha256}).");
         var image = await ImageAsync(endpoint, version, config, spec, Build, ct);
@@ -91,7 +97,7 @@ public sealed class ServedEntityLoader(
             }
 
             var timeout = TimeSpan.FromSeconds(spec.ExecutionTimeoutSeconds ?? o.ExecutionTimeoutSeconds);
-            return new ServedEntityRuntime(spec, image, pool, Declared(spec), timeout, batching, time, rows => metrics.BatchFormed(endpoint.Name, spec.Name, rows));
+            return new CustomModelRuntime(spec, image, pool, Declared(spec), timeout, batching, time, rows => metrics.BatchFormed(endpoint.Name, spec.Name, rows));
         }
         catch
         {

@@ -16,7 +16,7 @@ public static class EndpointOpenApiDocument
     /// <summary>Builds the document as JSON text.</summary>
     public static string Build(EndpointDetailed endpoint, EndpointRuntime? live, string serverUrl)
     {
-        var entity = live?.Entities.Values.FirstOrDefault();
+        var entity = live?.Entities.Values.FirstOrDefault() as CustomModelRuntime;
         var signature = entity?.Declared ?? entity?.Graph;
         var columns = signature?.Inputs.Where(i => i.Name is not null).ToList() ?? [];
         var record = new JsonObject

@@ -15,7 +15,9 @@ namespace Modelplane.Server.Api;
 /// (databricks-serving.md §2.1). Bodies are <c>application/json</c> (UTF-8) with exactly one of
 /// <c>dataframe_split</c>, <c>dataframe_records</c>, <c>instances</c>, <c>inputs</c> (plus <c>params</c>), or
 /// <c>text/csv</c>; other content types get 415, bodies over 16 MB 413. Answers are <c>{"predictions": …}</c> with the
-/// <c>served-model-name</c> and <c>x-request-id</c> headers.
+/// <c>served-model-name</c> and <c>x-request-id</c> headers. An endpoint serving an external model takes the OpenAI
+/// body of its task instead (<c>messages</c>, <c>prompt</c> or <c>input</c>, no <c>model</c>; databricks-serving.md
+/// §2.2) and answers in OpenAI's shape, streamed when asked (<see cref="LlmExchange"/>).
 /// </summary>
 public static class InvocationsApi
 {
@@ -29,6 +31,12 @@ public static class InvocationsApi
     private static async Task InvokeAsync(string name, HttpContext http)
     {
         var endpoint = await EndpointResolver.LiveAsync(http, name);
+        if (LlmExchange.TaskOf(endpoint) is { } task)
+        {
+            await LlmExchange.RunAsync(http, endpoint, task);
+            return;
+        }
+
         var max = http.RequestServices.GetRequiredService<IOptions<ModelplaneOptions>>().Value.MaxQueryBytes;
         var payload = await ReadPayloadAsync(http.Request, max);
         var context = new InvocationContext { RequestId = http.TraceIdentifier, Caller = http.User, Payload = payload };

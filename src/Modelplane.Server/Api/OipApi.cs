@@ -74,6 +74,11 @@ public static class OipApi
 
         var max = http.RequestServices.GetRequiredService<IOptions<ModelplaneOptions>>().Value.MaxQueryBytes;
         var body = await RequestBodies.ReadLimitedAsync(http.Request, max);
+        if (endpoint.Entities.Values.First() is not CustomModelRuntime)
+        {
+            throw NotTensors(name);
+        }
+
         var request = RequestBodies.ParseJson(body, OipCodec.Parse);
 
         var context = new InvocationContext { RequestId = http.TraceIdentifier, Caller = http.User, Payload = request.Payload, RequestedEntity = version };
@@ -84,16 +89,17 @@ public static class OipApi
         OipCodec.WriteResponse(writer, name, context.ServedEntityName, request, result.Outputs);
     }
 
-    private static ServedEntityRuntime Pick(EndpointRuntime endpoint, string? version)
+    private static CustomModelRuntime Pick(EndpointRuntime endpoint, string? version)
     {
-        if (version is not null)
-        {
-            return endpoint.Entities.TryGetValue(version, out var named) ? named
-                : throw ModelplaneException.NotFound($"Version '{version}' (served entity) does not exist in endpoint '{endpoint.Name}'.");
-        }
-
-        return endpoint.Entities.Values.First();
+        var entity = version is null ? endpoint.Entities.Values.First()
+            : endpoint.Entities.TryGetValue(version, out var named) ? named
+            : throw ModelplaneException.NotFound($"Version '{version}' (served entity) does not exist in endpoint '{endpoint.Name}'.");
+        return entity as CustomModelRuntime ?? throw NotTensors(endpoint.Name);
     }
+
+    /// <summary>The 400 for an LLM endpoint reached through OIP v2.</summary>
+    private static ModelplaneException NotTensors(string name) =>
+        ModelplaneException.InvalidParameter($"Serving endpoint '{name}' serves an LLM; query it through the OpenAI routes (/serving-endpoints/chat/completions …) or /invocations.");
 
     /// <summary>One input or output; a ZipMap output (<c>seq(map(…))</c>) is declared as infer writes it: BYTES, one JSON object per row.</summary>
     private static object Describe(TensorSpec spec) => spec.SourceType?.StartsWith("seq(", StringComparison.Ordinal) == true

@@ -36,7 +36,7 @@ public static class RequestBodies
     }
 
     /// <summary>A deserialization failure in the caller's terms: the field's JSON path and what was wrong with it.</summary>
-    private static string Describe(JsonException ex)
+    internal static string Describe(JsonException ex)
     {
         var path = ex.Path ?? "$";
         var reason = ex.Message.Split('\n')[0].Split(" Path:")[0];

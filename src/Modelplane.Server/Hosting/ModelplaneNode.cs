@@ -40,6 +40,7 @@ public static class ModelplaneNode
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
             },
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Modelplane:DataDir"] = options.DataDir });
@@ -88,6 +89,7 @@ public static class ModelplaneNode
         app.MapRegistryApi();
         app.MapServingEndpointsApi();
         app.MapInvocationsApi();
+        app.MapOpenAiApi();
         app.MapOipApi();
         app.MapMetricsApi();
         app.MapSecretsApi();

@@ -41,6 +41,16 @@ public static class ServingMetricsRecording
             return next(context);
         });
 
+    /// <summary>Records this request under <paramref name="endpoint"/> (for routes whose endpoint is named in the body,
+    /// like the OpenAI routes' <c>model</c>); <paramref name="startTimestamp"/> from <see cref="Stopwatch.GetTimestamp"/>.</summary>
+    internal static void Track(HttpContext http, string endpoint, long startTimestamp)
+    {
+        if (http.Features.Get<ServingRequestFeature>() is null)
+        {
+            http.Features.Set(new ServingRequestFeature(endpoint, startTimestamp));
+        }
+    }
+
     private sealed class StartupFilter : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>

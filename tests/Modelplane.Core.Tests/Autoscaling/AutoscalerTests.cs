@@ -31,7 +31,7 @@ public sealed class AutoscalerTests
         var spec = new ResolvedServedEntity { Name = "m-1", EntityName = "main.default.m", EntityVersion = "1", ModelPath = "/m.onnx", Sha256 = "00", ScaleToZeroEnabled = true, MaxProvisionedConcurrency = 4 };
         var entities = new Dictionary<string, ServedEntityRuntime>
         {
-            ["m-1"] = new(spec, new ModelImage("img", "/images/img", "rt", "/runtimes/rt", "model/m.onnx"), pool, null, TimeSpan.FromSeconds(10), null, time, null),
+            ["m-1"] = new CustomModelRuntime(spec, new ModelImage("img", "/images/img", "rt", "/runtimes/rt", "model/m.onnx"), pool, null, TimeSpan.FromSeconds(10), null, time, null),
         };
         var config = new ResolvedEndpointConfig { ServedEntities = [spec], Routes = [new ResolvedRoute("m-1", 100)] };
         live.Swap(new EndpointRuntime("e1", "ep", 1, entities, new InvocationPipelineFactory().Build(entities, config)));

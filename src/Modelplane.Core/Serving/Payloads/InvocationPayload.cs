@@ -18,6 +18,8 @@ public enum PayloadFormat
     Csv,
     /// <summary>KServe Open Inference Protocol v2 tensors.</summary>
     Oip,
+    /// <summary>An OpenAI-shaped LLM request (chat, completions, embeddings); answered in the same API's shape.</summary>
+    OpenAi,
 }
 
 /// <summary>A decoded request, before it meets a model's signature. Protocol adapters produce it; served entities consume it.</summary>

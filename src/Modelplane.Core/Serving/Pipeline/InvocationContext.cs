@@ -32,4 +32,14 @@ public sealed class InvocationContext
 
     /// <summary>Milliseconds spent in the model.</summary>
     public double ModelMilliseconds { get; set; }
+
+    /// <summary>Entities that failed before the one that answered, as <c>name: status</c> (fallbacks).</summary>
+    public List<string> FallbackErrors { get; } = [];
+
+    /// <summary>LLM token counts, set when the answer (or the stream) is complete; null for custom models.</summary>
+    public Abstractions.Llm.Usage? Usage { get; set; }
+
+    /// <summary>True when <see cref="Usage"/> was estimated locally because the provider gave none
+    /// (answered as <c>x-modelplane-usage: estimated</c>).</summary>
+    public bool UsageEstimated { get; set; }
 }

@@ -2,9 +2,16 @@ using Modelplane.Abstractions;
 
 namespace Modelplane.Core.Serving.Pipeline;
 
-/// <summary>The result of an invocation: the model's outputs, before a protocol adapter shapes them.</summary>
-/// <param name="Outputs">Output tensors or ZipMap sequences, in graph order or the order asked for.</param>
-public sealed record InvocationResult(IReadOnlyList<ModelValue> Outputs);
+/// <summary>The result of an invocation, before a protocol adapter shapes it: a model's outputs, or an LLM answer.</summary>
+/// <param name="Outputs">Output tensors or ZipMap sequences, in graph order or the order asked for; empty for an LLM.</param>
+public sealed record InvocationResult(IReadOnlyList<ModelValue> Outputs)
+{
+    /// <summary>The LLM answer, for <see cref="Payloads.LlmPayload"/> requests.</summary>
+    public Llm.LlmResult? Llm { get; init; }
+
+    /// <summary>An LLM answer.</summary>
+    public static InvocationResult FromLlm(Llm.LlmResult result) => new([]) { Llm = result };
+}
 
 /// <summary>
 /// One stage of an endpoint's invocation pipeline (DESIGN.md §3), in the style of Microsoft.Extensions.AI's

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Modelplane.Abstractions;
+using Modelplane.Abstractions.Llm;
+using Modelplane.Core.Secrets;
+using Modelplane.Core.Storage;
+using Modelplane.Providers.Egress;
+
+namespace Modelplane.Core.Endpoints.External;
+
+/// <summary>
+/// Validates an <c>external_model</c> block (databricks-serving.md §7.1): <c>provider</c>, <c>name</c>, <c>task</c> and
+/// exactly the provider's <c>&lt;provider&gt;_config</c>. Each credential field is a <c>{{secrets/scope/key}}</c>
+/// reference to an existing secret, which the applying principal must be allowed to read (admins, until scope ACLs
+/// exist), or a <c>*_plaintext</c> value, sealed here before the config is stored (§7.2). The provider checks its own
+/// fields, and every URL it will call must pass the node's egress policy. Errors are 400s naming the field, 403 when
+/// the principal may not read a referenced scope, 404 when a referenced secret does not exist.
+/// </summary>
+public sealed class ExternalModelResolver(
+    IEnumerable<IExternalModelProvider> providers, CredentialSeal seal, SecretStore secrets, EgressPolicy egress, ModelplaneDbContext db)
+{
+    private static readonly string[] KnownFields = ["provider", "name", "task"];
+
+    /// <summary>The provider registered for a <c>provider</c> value, or null.</summary>
+    public IExternalModelProvider? Find(string provider) => providers.FirstOrDefault(p => p.Name == provider);
+
+    /// <summary>Validates and seals; <paramref name="field"/> is e.g. <c>served_entities[0].external_model</c>.</summary>
+    public async Task<ResolvedExternalModel> ResolveAsync(JsonObject input, string field, string? caller, CancellationToken ct)
+    {
+        var providerName = Required(input, "provider", field);
+        var provider = Find(providerName) ?? throw ModelplaneException.InvalidParameter(
+            $"{field}.provider '{providerName}' is unknown; use one of {string.Join(", ", providers.Select(p => p.Name).Order(StringComparer.Ordinal))}.");
+        var name = Required(input, "name", field);
+        var task = Required(input, "task", field);
+        if (!provider.Tasks.Contains(task))
+        {
+            throw ModelplaneException.InvalidParameter($"{field}.task '{task}' is not served by provider '{provider.Name}'; use {string.Join(" or ", provider.Tasks)}.");
+        }
+
+        foreach (var (key, _) in input)
+        {
+            if (!KnownFields.Contains(key) && key != provider.ConfigField)
+            {
+                throw ModelplaneException.InvalidParameter(key.EndsWith("_config", StringComparison.Ordinal)
+                    ? $"{field}.{key} does not belong to provider '{provider.Name}'; its block is {provider.ConfigField}."
+                    : $"Unknown field '{key}' at '{field}'.");
+            }
+        }
+
+        var block = input[provider.ConfigField] switch
+        {
+            JsonObject o => (JsonObject)o.DeepClone(),
+            null => throw ModelplaneException.InvalidParameter($"{field}.{provider.ConfigField} is required for provider '{provider.Name}'."),
+            _ => throw ModelplaneException.InvalidParameter($"{field}.{provider.ConfigField} must be an object."),
+        };
+        await CredentialsAsync(block, provider, $"{field}.{provider.ConfigField}", caller, ct);
+        var model = new ResolvedExternalModel { Provider = provider.Name, Name = name, Task = task, Config = block };
+        foreach (var url in provider.Validate(model.ToDefinition(), field))
+        {
+            egress.CheckConfigUrl(url, $"{field}.{provider.ConfigField}");
+        }
+
+        return model;
+    }
+
+    private async Task CredentialsAsync(JsonObject block, IExternalModelProvider provider, string field, string? caller, CancellationToken ct)
+    {
+        foreach (var path in provider.CredentialFields)
+        {
+            if (CredentialPaths.Locate(block, path) is not { } at)
+            {
+                continue;
+            }
+
+            var (reference, plain) = (at.Parent[at.Leaf], at.Parent[at.Leaf + "_plaintext"]);
+            if (reference is not null && plain is not null)
+            {
+                throw ModelplaneException.InvalidParameter($"{field}.{path}: give {at.Leaf} (a secret reference) or {at.Leaf}_plaintext, not both.");
+            }
+
+            if (reference is not null)
+            {
+                var text = AsString(reference, $"{field}.{path}");
+                if (!SecretReference.TryParse(text, out var parsed))
+                {
+                    throw ModelplaneException.InvalidParameter($"{field}.{path} must be a secret reference {{{{secrets/<scope>/<key>}}}}; put a clear value in {at.Leaf}_plaintext instead.");
+                }
+
+                if (!await IsAdminAsync(caller, ct))
+                {
+                    throw new ModelplaneException(ErrorCode.PermissionDenied, $"{field}.{path}: referencing a secret needs READ on scope '{parsed.Scope}'.");
+                }
+
+                await secrets.GetAsync(parsed.Scope, parsed.Key, ct); // 404 naming the scope or key when it does not exist.
+            }
+            else if (plain is not null)
+            {
+                var text = AsString(plain, $"{field}.{path}_plaintext");
+                if (text.Length == 0)
+                {
+                    throw ModelplaneException.InvalidParameter($"{field}.{path}_plaintext is empty.");
+                }
+
+                at.Parent[at.Leaf + "_plaintext"] = CredentialSeal.IsSealed(text)
+                    ? throw ModelplaneException.InvalidParameter($"{field}.{path}_plaintext holds a sealed value; give the clear credential.")
+                    : seal.Seal(text);
+            }
+        }
+    }
+
+    private async Task<bool> IsAdminAsync(string? caller, CancellationToken ct) =>
+        caller is not null && await db.Principals.AnyAsync(p => p.Name == caller && p.IsAdmin, ct);
+
+    private static string Required(JsonObject input, string name, string field) =>
+        input[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } s ? s
+            : throw ModelplaneException.InvalidParameter($"{field}.{name} is required (a string).");
+
+    private static string AsString(JsonNode node, string field) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
+            : throw ModelplaneException.InvalidParameter($"{field} must be a string.");
+}

@@ -1,0 +1,264 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Modelplane.Abstractions;
+using Modelplane.Abstractions.Llm;
+using Modelplane.Core.Endpoints;
+using Modelplane.Core.Serving.Payloads;
+using Modelplane.Core.Serving.Pipeline;
+
+namespace Modelplane.Core.Serving.Llm;
+
+/// <summary>
+/// An external model that is live: the provider adapter's <see cref="ILlmClient"/> in-process (DESIGN.md §1), the
+/// entity's execution timeout (504 when it passes, also mid-stream) and usage accounting: the provider's counts, or
+/// local estimates (<see cref="UsageEstimator"/>) marked on the context when it gave none. Every stream asks the
+/// provider for usage; the usage chunk reaches the client only when it asked (<c>stream_options.include_usage</c>),
+/// and is synthesized from the estimate when it asked and the provider sent none.
+/// </summary>
+public sealed class ExternalModelRuntime : ServedEntityRuntime
+{
+    private readonly ILlmClient client;
+    private readonly TimeSpan timeout;
+    private readonly UsageEstimator estimator;
+    private readonly Action<Usage, bool>? onUsage;
+
+    /// <summary>Wraps a provider client.</summary>
+    /// <param name="spec">The resolved entity (with <see cref="ResolvedServedEntity.ExternalModel"/>).</param>
+    /// <param name="client">The provider adapter's client.</param>
+    /// <param name="timeout">Execution timeout for a whole answer (streams included).</param>
+    /// <param name="estimator">Local token counter.</param>
+    /// <param name="onUsage">Receives each answer's usage and whether it was estimated (metrics).</param>
+    public ExternalModelRuntime(ResolvedServedEntity spec, ILlmClient client, TimeSpan timeout, UsageEstimator estimator, Action<Usage, bool>? onUsage)
+        : base(spec)
+    {
+        this.client = client;
+        this.timeout = timeout;
+        this.estimator = estimator;
+        this.onUsage = onUsage;
+        Task = spec.ExternalModel?.Task ?? throw new ArgumentException("Not an external model.", nameof(spec));
+    }
+
+    /// <summary>The entity's task.</summary>
+    public string Task { get; }
+
+    /// <inheritdoc />
+    public override async Task<InvocationResult> InvokeAsync(InvocationContext context, CancellationToken cancellationToken)
+    {
+        if (context.Payload is not LlmPayload payload)
+        {
+            throw ModelplaneException.InvalidParameter($"This endpoint serves an external model ({Task}); send an OpenAI-shaped body ({Expected(Task)}).");
+        }
+
+        if (payload.Task != Task)
+        {
+            throw ModelplaneException.InvalidParameter($"This endpoint serves {Task}, not {payload.Task}; send {Expected(Task)}.");
+        }
+
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var handedOff = false;
+        try
+        {
+            var result = payload switch
+            {
+                ChatPayload { Stream: true } c => new LlmResult { ChatStream = Guard(ChatStream(await client.StreamChatAsync(c.Request, deadline.Token), c.Request, context), deadline, cancellationToken) },
+                ChatPayload c => new LlmResult { Chat = Account(context, await client.ChatAsync(c.Request, deadline.Token), c.Request) },
+                CompletionPayload { Stream: true } c => new LlmResult { CompletionStream = Guard(CompletionStream(await client.StreamCompleteAsync(c.Request, deadline.Token), c.Request, context), deadline, cancellationToken) },
+                CompletionPayload c => new LlmResult { Completion = Account(context, await client.CompleteAsync(c.Request, deadline.Token), c.Request) },
+                EmbeddingPayload e => new LlmResult { Embeddings = Account(context, await client.EmbedAsync(e.Request, deadline.Token), e.Request) },
+                _ => throw ModelplaneException.InvalidParameter($"Unsupported LLM request for {Task}."),
+            };
+            handedOff = payload.Stream;
+            return InvocationResult.FromLlm(result);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut();
+        }
+        finally
+        {
+            context.ModelMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (!handedOff)
+            {
+                deadline.Dispose();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override ValueTask DisposeAsync() => client is IAsyncDisposable d ? d.DisposeAsync() : ValueTask.CompletedTask;
+
+    private ChatCompletion Account(InvocationContext context, ChatCompletion answer, ChatCompletionRequest request)
+    {
+        if (Missing(answer.Usage))
+        {
+            answer.Usage = Usage.Of(estimator.Prompt(request), estimator.Completion(answer));
+            context.UsageEstimated = true;
+        }
+
+        Record(context, answer.Usage!);
+        return answer;
+    }
+
+    private Completion Account(InvocationContext context, Completion answer, CompletionRequest request)
+    {
+        if (Missing(answer.Usage))
+        {
+            answer.Usage = Usage.Of(estimator.Prompt(request), estimator.Completion(answer));
+            context.UsageEstimated = true;
+        }
+
+        Record(context, answer.Usage!);
+        return answer;
+    }
+
+    private EmbeddingResponse Account(InvocationContext context, EmbeddingResponse answer, EmbeddingRequest request)
+    {
+        if (Missing(answer.Usage))
+        {
+            answer.Usage = Usage.Of(estimator.Prompt(request), null);
+            context.UsageEstimated = true;
+        }
+
+        Record(context, answer.Usage!);
+        EmbeddingEncoding.Apply(answer, request.EncodingFormat);
+        return answer;
+    }
+
+    private async IAsyncEnumerable<ChatCompletionChunk> ChatStream(
+        IAsyncEnumerable<ChatCompletionChunk> upstream, ChatCompletionRequest request, InvocationContext context)
+    {
+        var wantsUsage = request.StreamOptions?.IncludeUsage == true;
+        var text = new StringBuilder();
+        Usage? usage = null;
+        ChatCompletionChunk? last = null;
+        await foreach (var chunk in upstream)
+        {
+            last = chunk;
+            foreach (var choice in chunk.Choices)
+            {
+                text.Append(choice.Delta?.Content).Append(choice.Delta?.Refusal);
+                foreach (var call in choice.Delta?.ToolCalls ?? [])
+                {
+                    text.Append(call.Function?.Name).Append(call.Function?.Arguments);
+                }
+            }
+
+            if (chunk.Usage is not null)
+            {
+                usage = chunk.Usage;
+                if (!wantsUsage)
+                {
+                    if (chunk.Choices.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    chunk.Usage = null;
+                }
+            }
+
+            yield return chunk;
+        }
+
+        if (Missing(usage))
+        {
+            usage = Usage.Of(estimator.Prompt(request), estimator.Count(text.ToString()));
+            context.UsageEstimated = true;
+            if (wantsUsage)
+            {
+                yield return new ChatCompletionChunk { Id = last?.Id, Created = last?.Created ?? 0, Model = last?.Model, Usage = usage };
+            }
+        }
+
+        Record(context, usage!);
+    }
+
+    private async IAsyncEnumerable<Completion> CompletionStream(IAsyncEnumerable<Completion> upstream, CompletionRequest request, InvocationContext context)
+    {
+        var wantsUsage = request.StreamOptions?.IncludeUsage == true;
+        var text = new StringBuilder();
+        Usage? usage = null;
+        Completion? last = null;
+        await foreach (var chunk in upstream)
+        {
+            last = chunk;
+            foreach (var choice in chunk.Choices)
+            {
+                text.Append(choice.Text);
+            }
+
+            if (chunk.Usage is not null)
+            {
+                usage = chunk.Usage;
+                if (!wantsUsage)
+                {
+                    if (chunk.Choices.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    chunk.Usage = null;
+                }
+            }
+
+            yield return chunk;
+        }
+
+        if (Missing(usage))
+        {
+            usage = Usage.Of(estimator.Prompt(request), estimator.Count(text.ToString()));
+            context.UsageEstimated = true;
+            if (wantsUsage)
+            {
+                yield return new Completion { Id = last?.Id, Created = last?.Created ?? 0, Model = last?.Model, Usage = usage };
+            }
+        }
+
+        Record(context, usage!);
+    }
+
+    /// <summary>Owns the deadline for a stream's life, and turns its expiry into a 504 (sent as the stream's error event).</summary>
+    private async IAsyncEnumerable<T> Guard<T>(IAsyncEnumerable<T> stream, CancellationTokenSource deadline, CancellationToken caller, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        using (deadline)
+        {
+            await using var e = stream.WithCancellation(deadline.Token).GetAsyncEnumerator();
+            while (true)
+            {
+                try
+                {
+                    if (!await e.MoveNextAsync())
+                    {
+                        yield break;
+                    }
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested && !caller.IsCancellationRequested && !ct.IsCancellationRequested)
+                {
+                    throw TimedOut();
+                }
+
+                yield return e.Current;
+            }
+        }
+    }
+
+    private void Record(InvocationContext context, Usage usage)
+    {
+        context.Usage = usage;
+        onUsage?.Invoke(usage, context.UsageEstimated);
+    }
+
+    private static bool Missing(Usage? usage) => usage is null || usage.TotalTokens <= 0;
+
+    private ModelplaneException TimedOut() =>
+        new(ErrorCode.TemporarilyUnavailable, $"Served entity '{Spec.Name}' did not answer within {timeout.TotalSeconds:0} s.", 504);
+
+    private static string Expected(string task) => task switch
+    {
+        LlmTask.Chat => "'messages' for chat completions",
+        LlmTask.Completions => "'prompt' for completions",
+        _ => "'input' for embeddings",
+    };
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Modelplane.Abstractions;
+using Modelplane.Abstractions.Llm;
+using Modelplane.Core.Serving;
+using Modelplane.Server.Metrics;
+
+namespace Modelplane.Server.Api;
+
+/// <summary>
+/// The OpenAI-compatible routes (databricks-serving.md §2.2; OpenAI API, ../shared/testdata/openai/openapi.yaml): an
+/// OpenAI client pointed at <c>base_url = https://&lt;node&gt;/serving-endpoints</c> (or <c>/v1</c>) with
+/// <c>model</c> = the endpoint name reaches that endpoint's pipeline. <c>POST {base}/chat/completions</c>,
+/// <c>/completions</c>, <c>/embeddings</c>; <c>GET {base}/models</c> lists the live LLM endpoints and
+/// <c>GET {base}/models/{model}</c> shows one. Errors use OpenAI's <c>{"error": {…}}</c> shape; an unknown
+/// <c>model</c> is 404 with <c>param: model</c>.
+/// </summary>
+public static class OpenAiApi
+{
+    /// <summary>Maps the routes under both prefixes.</summary>
+    public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder app)
+    {
+        foreach (var prefix in (string[])["/serving-endpoints", "/v1"])
+        {
+            var group = app.MapGroup(prefix).WithTags("OpenAI");
+            group.MapPost("/chat/completions", (HttpContext http) => RunAsync(http, LlmTask.Chat));
+            group.MapPost("/completions", (HttpContext http) => RunAsync(http, LlmTask.Completions));
+            group.MapPost("/embeddings", (HttpContext http) => RunAsync(http, LlmTask.Embeddings));
+            group.MapGet("/models", (LiveEndpoints live) => Results.Json(new ModelList([.. live.All.Where(e => LlmExchange.TaskOf(e) is not null).OrderBy(e => e.Name, StringComparer.Ordinal).Select(Describe)]), LlmJson.Options));
+            group.MapGet("/models/{model}", (string model, LiveEndpoints live) => live.Find(model) is { } e && LlmExchange.TaskOf(e) is not null
+                ? Results.Json(Describe(e), LlmJson.Options)
+                : throw UnknownModel(model));
+        }
+
+        return app;
+    }
+
+    private static async Task RunAsync(HttpContext http, string task)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var body = await LlmExchange.ReadAsync(http);
+        var model = ModelOf(body) ?? throw new ModelplaneException(ErrorCode.InvalidParameterValue, "'model' is required: the name of a serving endpoint.") { Param = "model" };
+        ServingMetricsRecording.Track(http, model, started); // Counted under the endpoint the body names.
+        var endpoint = await FindAsync(http, model);
+        await LlmExchange.RunAsync(http, endpoint, task, body);
+    }
+
+    private static async Task<EndpointRuntime> FindAsync(HttpContext http, string model)
+    {
+        try
+        {
+            return await EndpointResolver.LiveAsync(http, model);
+        }
+        catch (ModelplaneException ex) when (ex.StatusCode == 404)
+        {
+            throw UnknownModel(model);
+        }
+    }
+
+    private static ModelplaneException UnknownModel(string model) =>
+        new(ErrorCode.ResourceDoesNotExist, $"The model '{model}' does not exist: no serving endpoint has that name.") { Param = "model" };
+
+    /// <summary>The <c>model</c> member of a JSON body, or null (also for bodies that are not JSON objects).</summary>
+    private static string? ModelOf(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body.Span);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isModel = reader.ValueTextEquals("model"u8);
+                reader.Read();
+                if (isModel)
+                {
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            throw ModelplaneException.BadRequest("The request body is not valid JSON.");
+        }
+
+        return null;
+    }
+
+    private static ModelObject Describe(EndpointRuntime e) => new(e.Name, "model", 0, "modelplane");
+
+    /// <summary><c>{"object": "list", "data": [...]}</c>.</summary>
+    /// <param name="Data">Models.</param>
+    private sealed record ModelList(IReadOnlyList<ModelObject> Data)
+    {
+        public string Object => "list";
+    }
+
+    /// <summary>An OpenAI <c>Model</c>: <c>id</c> (the endpoint name), <c>object</c>, <c>created</c>, <c>owned_by</c>.</summary>
+    private sealed record ModelObject(string Id, string Object, long Created, string OwnedBy);
+}

@@ -1,0 +1,1 @@
+// Adapter tests, one folder per provider, each against its wire-level fake on loopback (Modelplane.Testing.Providers).
