@@ -8,12 +8,18 @@ namespace Modelplane.Cli.Commands;
 /// <c>modelplane query &lt;endpoint&gt; --data '&lt;json&gt;' | --file F | (standard input)</c>: sends one query to
 /// <c>/serving-endpoints/{name}/invocations</c> (databricks-serving.md §2.1). A <c>.csv</c> file is sent as
 /// <c>text/csv</c>; standard input is sent as JSON when it starts with <c>{</c> or <c>[</c>, else as CSV. JSON output
-/// is the answer body as sent (<c>{"predictions": ...}</c>); table output shows the predictions as rows.
+/// is the answer body as sent (<c>{"predictions": ...}</c>); table output shows the predictions as rows. An LLM
+/// endpoint takes an OpenAI body without <c>model</c> (<c>--json '{"messages": [...]}'</c>, <c>--json</c> being the
+/// Databricks CLI's name for <c>--data</c>) and answers a <c>chat.completion</c>, printed as JSON in both formats;
+/// for streamed answers use <c>modelplane chat</c>.
 /// </summary>
 internal sealed class QueryCommand : BaseCommand
 {
     private readonly Argument<string> endpointName = CommonArguments.EndpointName();
-    private readonly Option<string?> data = new("--data", "-d") { Description = "The JSON request body (dataframe_split, dataframe_records, instances or inputs)." };
+    private readonly Option<string?> data = new("--data", "-d", "--json")
+    {
+        Description = "The JSON request body: dataframe_split, dataframe_records, instances or inputs; for an LLM endpoint an OpenAI body ({\"messages\": [...]}).",
+    };
     private readonly Option<string?> file = new("--file", "-f") { Description = "A file holding the body; .csv files are sent as text/csv." };
 
     public QueryCommand(CliContext context, GlobalOptions globals)

@@ -51,14 +51,15 @@ internal static class EndpointTables
         foreach (var s in config?.ServedEntities ?? [])
         {
             var route = config!.TrafficConfig?.Routes?.FirstOrDefault(r => r.ServedModelName == s.Name);
-            var version = s.EntityAlias is null ? s.EntityVersion : $"{s.EntityVersion} (@{s.EntityAlias})";
+            var external = s.ExternalModel;
+            var version = external is not null ? (string?)external["task"] : s.EntityAlias is null ? s.EntityVersion : $"{s.EntityVersion} (@{s.EntityAlias})";
             var deployment = s.State?.DeploymentStateMessage is { Length: > 0 } m ? $"{s.State.Deployment}: {m}" : s.State?.Deployment;
             table.AddRow(
                 Tables.Cell(label),
                 Tables.Cell(s.Name),
-                Tables.Cell(s.EntityName),
+                Tables.Cell(external is not null ? $"{(string?)external["provider"]}: {(string?)external["name"]}" : s.EntityName),
                 Tables.Cell(version),
-                Tables.Cell((s.WorkloadSize ?? $"{s.MinProvisionedConcurrency}-{s.MaxProvisionedConcurrency}") + (s.ScaleToZeroEnabled == true ? ", scale to zero" : "")),
+                Tables.Cell(external is not null ? "external" : (s.WorkloadSize ?? $"{s.MinProvisionedConcurrency}-{s.MaxProvisionedConcurrency}") + (s.ScaleToZeroEnabled == true ? ", scale to zero" : "")),
                 Tables.Cell(route is null ? null : $"{route.TrafficPercentage}%"),
                 Tables.Cell(Replicas(s.Replicas)),
                 Tables.Cell(s.ImageId is { Length: > 12 } image ? image[..12] : s.ImageId),

@@ -80,6 +80,9 @@ public sealed record ServedEntity
     public string? EntityVersion { get; init; }
     /// <summary>Output only: the alias the version was resolved from.</summary>
     public string? EntityAlias { get; init; }
+    /// <summary>For an external model: <c>{provider, name, task, &lt;provider&gt;_config}</c> (credentials shown as
+    /// references only).</summary>
+    public System.Text.Json.Nodes.JsonObject? ExternalModel { get; init; }
     /// <summary><c>Small</c>, <c>Medium</c> or <c>Large</c>; conflicts with the provisioned-concurrency range.</summary>
     public string? WorkloadSize { get; init; }
     /// <summary>When true the lower bound of provisioned concurrency is 0.</summary>

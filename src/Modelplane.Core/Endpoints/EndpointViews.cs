@@ -72,9 +72,9 @@ public sealed record ServedEntityView
     /// <summary>Scale to zero.</summary>
     public bool ScaleToZeroEnabled { get; init; }
     /// <summary>Range lower bound.</summary>
-    public int MinProvisionedConcurrency { get; init; }
+    public int? MinProvisionedConcurrency { get; init; }
     /// <summary>Range upper bound.</summary>
-    public int MaxProvisionedConcurrency { get; init; }
+    public int? MaxProvisionedConcurrency { get; init; }
     /// <summary>Environment variable names and values.</summary>
     public Dictionary<string, string>? EnvironmentVars { get; init; }
     /// <summary>Creator.</summary>

@@ -62,7 +62,7 @@ public sealed class CustomModelRuntime : ServedEntityRuntime
     {
         if (context.Payload is LlmPayload)
         {
-            throw ModelplaneException.InvalidParameter($"Serving endpoint '{Spec.Name}' serves a registered model, not an LLM; send a scoring request (dataframe_split, dataframe_records, instances, inputs) to /invocations.");
+            throw ModelplaneException.InvalidParameter($"Served entity '{Spec.Name}' is a registered model, not an LLM; send a scoring request (dataframe_split, dataframe_records, instances, inputs) to /invocations.");
         }
 
         var inputs = InputBinder.Bind(context.Payload, Graph, Declared);

@@ -187,10 +187,19 @@ public sealed partial class EndpointRollout(
         && a.MinProvisionedConcurrency == b.MinProvisionedConcurrency && a.MaxProvisionedConcurrency == b.MaxProvisionedConcurrency
         && a.ScaleToZeroEnabled == b.ScaleToZeroEnabled && a.MaxBatchSize == b.MaxBatchSize && a.MaxBatchDelayMs == b.MaxBatchDelayMs
         && a.ExecutionTimeoutSeconds == b.ExecutionTimeoutSeconds
+        && SameExternalModel(a.ExternalModel, b.ExternalModel)
         && (a.EnvironmentVars ?? []).OrderBy(k => k.Key).SequenceEqual((b.EnvironmentVars ?? []).OrderBy(k => k.Key));
 
+    /// <summary>Both registered models, or the same external model with the same config block (a re-given plaintext
+    /// credential is sealed anew, so it reloads the entity: the safe side).</summary>
+    private static bool SameExternalModel(Endpoints.External.ResolvedExternalModel? a, Endpoints.External.ResolvedExternalModel? b) =>
+        a is null || b is null ? a is null && b is null
+            : a.Provider == b.Provider && a.Name == b.Name && a.Task == b.Task && System.Text.Json.Nodes.JsonNode.DeepEquals(a.Config, b.Config);
+
     private static ServedEntityState Ready(ResolvedServedEntity spec) =>
-        new("DEPLOYMENT_READY", $"Serving {spec.EntityName} version {spec.EntityVersion}.");
+        new("DEPLOYMENT_READY", spec.ExternalModel is { } m
+            ? $"Serving {m.Provider} model '{m.Name}' ({m.Task})."
+            : $"Serving {spec.EntityName} version {spec.EntityVersion}.");
 
     private static EndpointRuntime Build(EndpointEntity endpoint, int version, ResolvedEndpointConfig config, Dictionary<string, ServedEntityRuntime> entities) =>
         new(endpoint.Id, endpoint.Name, version, entities, new InvocationPipelineFactory().Build(entities, config));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Providers.Translation;
 
 namespace Modelplane.Providers.Anthropic;
 
@@ -17,8 +18,6 @@ internal static class AnthropicMessageTranslator
     {
         var system = new JsonArray();
         var result = new JsonArray();
-        string? lastRole = null;
-        JsonArray? lastContent = null;
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
@@ -36,24 +35,10 @@ internal static class AnthropicMessageTranslator
                 "tool" => ("user", ToolResult(message, path)),
                 _ => throw ModelplaneException.InvalidParameter($"{path}.role: '{message.Role}' is not one of system, developer, user, assistant, tool."),
             };
-            if (blocks.Count == 0)
+            if (blocks.Count > 0)
             {
-                continue;
+                ChatMessages.AppendMerged(result, role, "content", blocks);
             }
-
-            if (role == lastRole && lastContent is not null)
-            {
-                foreach (var block in blocks)
-                {
-                    lastContent.Add(block);
-                }
-
-                continue;
-            }
-
-            lastContent = new JsonArray([.. blocks]);
-            lastRole = role;
-            result.Add(new JsonObject { ["role"] = role, ["content"] = lastContent });
         }
 
         return (system, result);
@@ -92,21 +77,14 @@ internal static class AnthropicMessageTranslator
     private static JsonObject ImageBlock(string? url, string path)
     {
         JsonObject source;
-        if (url is not null && url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        if (DataUrl.IsDataUrl(url))
         {
-            var comma = url.IndexOf(',', StringComparison.Ordinal);
-            var header = comma > 5 ? url[5..comma] : string.Empty;
-            if (comma < 0 || !header.EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
+            if (!DataUrl.TryParse(url, out var mediaType, out var data))
             {
                 throw ModelplaneException.InvalidParameter($"{path}: a data: URL must be data:<media type>;base64,<data>.");
             }
 
-            source = new JsonObject
-            {
-                ["type"] = "base64",
-                ["media_type"] = header[..^";base64".Length],
-                ["data"] = url[(comma + 1)..],
-            };
+            source = new JsonObject { ["type"] = "base64", ["media_type"] = mediaType, ["data"] = data };
         }
         else if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
         {

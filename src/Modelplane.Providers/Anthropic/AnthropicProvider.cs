@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Providers.Config;
 
 namespace Modelplane.Providers.Anthropic;
 
@@ -46,7 +47,7 @@ public sealed class AnthropicProvider : IExternalModelProvider
             throw ModelplaneException.InvalidParameter($"{field}.task: provider 'anthropic' serves only {LlmTask.Chat}, not '{model.Task}'.");
         }
 
-        if (!HasCredential(model.Config, ApiKeyField))
+        if (!ConfigBlock.HasCredential(model.Config, ApiKeyField))
         {
             throw ModelplaneException.InvalidParameter($"{block}.{ApiKeyField} is required.");
         }
@@ -62,31 +63,12 @@ public sealed class AnthropicProvider : IExternalModelProvider
         return new AnthropicLlmClient(model, context, ApiBaseOf(model.Config, block), VersionOf(model.Config, block));
     }
 
-    private static bool HasCredential(JsonObject config, string name) =>
-        config[name] is JsonValue || config[name + "_plaintext"] is JsonValue;
-
-    private static Uri ApiBaseOf(JsonObject config, string block)
-    {
-        var text = StringOf(config, "anthropic_api_base", block) ?? DefaultApiBase;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(uri.Query))
-        {
-            throw ModelplaneException.InvalidParameter($"{block}.anthropic_api_base must be an absolute http or https URL without a query, got '{text}'.");
-        }
-
-        return uri;
-    }
+    private static Uri ApiBaseOf(JsonObject config, string block) => ConfigBlock.ApiBase(config, "anthropic_api_base", block, DefaultApiBase);
 
     private static string VersionOf(JsonObject config, string block) =>
-        StringOf(config, "anthropic_version", block) is { } v
+        ConfigBlock.OptionalString(config, "anthropic_version", block) is { } v
             ? (v.Length > 0 && v.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_')
                 ? v
                 : throw ModelplaneException.InvalidParameter($"{block}.anthropic_version must be a version such as {DefaultVersion}."))
             : DefaultVersion;
-
-    private static string? StringOf(JsonObject config, string name, string block) => config[name] switch
-    {
-        null => null,
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        _ => throw ModelplaneException.InvalidParameter($"{block}.{name} must be a string."),
-    };
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Providers.Translation;
 
 namespace Modelplane.Providers.Anthropic;
 
@@ -73,12 +74,12 @@ public static class AnthropicRequestBuilder
         }
 
         body["messages"] = messages;
-        SetIf(body, "temperature", request.Temperature);
-        SetIf(body, "top_p", request.TopP);
-        SetIf(body, "top_k", request.TopK);
+        JsonFields.SetIf(body, "temperature", request.Temperature);
+        JsonFields.SetIf(body, "top_p", request.TopP);
+        JsonFields.SetIf(body, "top_k", request.TopK);
         if (request.Stop is { Count: > 0 } stop)
         {
-            body["stop_sequences"] = new JsonArray([.. stop.Select(s => (JsonNode?)JsonValue.Create(s))]);
+            body["stop_sequences"] = JsonFields.Strings(stop);
         }
 
         if (!string.IsNullOrEmpty(request.User))
@@ -92,11 +93,7 @@ public static class AnthropicRequestBuilder
             body["stream"] = true;
         }
 
-        foreach (var (key, value) in request.ExtraParams ?? [])
-        {
-            body[key] = JsonSerializer.SerializeToNode(value);
-        }
-
+        JsonFields.Merge(body, request.ExtraParams);
         return body;
     }
 
@@ -196,20 +193,4 @@ public static class AnthropicRequestBuilder
             new JsonObject { ["type"] = "tool", ["name"] = n.GetString() },
         _ => throw ModelplaneException.InvalidParameter("tool_choice: expected none, auto, required or {\"type\": \"function\", \"function\": {\"name\": ...}}."),
     };
-
-    private static void SetIf(JsonObject body, string key, double? value)
-    {
-        if (value is { } v)
-        {
-            body[key] = v;
-        }
-    }
-
-    private static void SetIf(JsonObject body, string key, int? value)
-    {
-        if (value is { } v)
-        {
-            body[key] = v;
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Providers.Translation;
 
 namespace Modelplane.Providers.Anthropic;
 
@@ -40,27 +41,8 @@ internal static class AnthropicResponseMapper
         }
 
         var reason = jsonAnswered && message.StopReason == "tool_use" ? "stop" : FinishReason(message.StopReason);
-        return new ChatCompletion
-        {
-            Id = message.Id,
-            Created = created,
-            Model = message.Model,
-            Choices =
-            [
-                new ChatChoice
-                {
-                    Index = 0,
-                    Message = new ChatMessage
-                    {
-                        Role = "assistant",
-                        Content = text.Length == 0 && calls.Count > 0 ? null : new ChatContent { Text = text.ToString() },
-                        ToolCalls = calls.Count > 0 ? calls : null,
-                    },
-                    FinishReason = reason,
-                },
-            ],
-            Usage = UsageOf(message.Usage?.PromptTokens, message.Usage?.OutputTokens, message.Usage?.CacheReadInputTokens),
-        };
+        var usage = UsageOf(message.Usage?.PromptTokens, message.Usage?.OutputTokens, message.Usage?.CacheReadInputTokens);
+        return Completions.SingleChoice(message.Id, created, message.Model, text.ToString(), calls, reason, usage);
     }
 
     /// <summary>end_turn/stop_sequence/pause_turn → stop, max_tokens/model_context_window_exceeded → length,

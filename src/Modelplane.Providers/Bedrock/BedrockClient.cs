@@ -14,23 +14,10 @@ namespace Modelplane.Providers.Bedrock;
 /// latter answered as an AWS event stream), embeddings through <c>InvokeModel</c>; every request SigV4-signed.
 /// Completions are refused (400): Converse is a chat API.
 /// </summary>
-internal sealed class BedrockClient : LlmClientBase
+internal sealed class BedrockClient(BedrockConfig config, string model, ExternalModelContext context, BedrockSigner signer)
+    : LlmClientBase(BedrockProvider.ProviderName)
 {
-    private readonly BedrockConfig config;
-    private readonly string model;
-    private readonly ExternalModelContext context;
-    private readonly BedrockSigner signer;
-    private readonly string[] secrets;
-
-    public BedrockClient(BedrockConfig config, string model, ExternalModelContext context, BedrockSigner signer)
-        : base(BedrockProvider.ProviderName)
-    {
-        this.config = config;
-        this.model = model;
-        this.context = context;
-        this.signer = signer;
-        secrets = [.. context.Credentials.Values];
-    }
+    private readonly string[] secrets = [.. context.Credentials.Values];
 
     /// <inheritdoc />
     public override async Task<ChatCompletion> ChatAsync(ChatCompletionRequest request, CancellationToken cancellationToken)

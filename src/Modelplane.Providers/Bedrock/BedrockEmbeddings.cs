@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Providers.Translation;
 
 namespace Modelplane.Providers.Bedrock;
 
@@ -33,7 +34,7 @@ internal static class BedrockEmbeddings
         if (family == "cohere")
         {
             var body = new JsonObject { ["texts"] = new JsonArray([.. inputs.Select(t => JsonValue.Create(t))]), ["input_type"] = "search_document" };
-            Merge(body, request);
+            JsonFields.Merge(body, request.ExtraParams);
             return [body];
         }
 
@@ -45,7 +46,7 @@ internal static class BedrockEmbeddings
                 body["dimensions"] = dims;
             }
 
-            Merge(body, request);
+            JsonFields.Merge(body, request.ExtraParams);
             return body;
         })];
     }
@@ -72,13 +73,5 @@ internal static class BedrockEmbeddings
 
         into.Add(new EmbeddingData { Index = into.Count, Embedding = root.GetProperty("embedding").Clone() });
         return root.TryGetProperty("inputTextTokenCount", out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt32() : 0;
-    }
-
-    private static void Merge(JsonObject body, EmbeddingRequest request)
-    {
-        foreach (var (key, value) in request.ExtraParams ?? [])
-        {
-            body[key] = JsonNode.Parse(value.GetRawText());
-        }
     }
 }

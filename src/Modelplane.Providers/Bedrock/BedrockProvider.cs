@@ -1,5 +1,6 @@
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Providers.Config;
 
 namespace Modelplane.Providers.Bedrock;
 
@@ -46,11 +47,7 @@ public sealed class BedrockProvider : IExternalModelProvider
 
     private BedrockConfig Check(ExternalModelDefinition model, string field)
     {
-        if (!Tasks.Contains(model.Task))
-        {
-            throw ModelplaneException.InvalidParameter($"{field}.task '{model.Task}' is not supported by provider '{ProviderName}' (supported: {string.Join(", ", Tasks)}).");
-        }
-
+        ConfigBlock.RequireTask(this, model, field);
         var config = BedrockConfig.Parse(model.Config, $"{field}.{ConfigFieldName}");
         if (model.Task == LlmTask.Embeddings && !BedrockConfig.EmbeddingProviders.Contains(config.ModelFamily))
         {

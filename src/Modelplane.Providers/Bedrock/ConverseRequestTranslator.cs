@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Providers.Translation;
 
 namespace Modelplane.Providers.Bedrock;
 
@@ -46,13 +47,13 @@ internal static class ConverseRequestTranslator
                     system.Add(new JsonObject { ["text"] = m.Content?.AllText() ?? "" });
                     break;
                 case "user":
-                    Append(messages, "user", UserContent(m, i));
+                    ChatMessages.AppendMerged(messages, "user", "content", ChatMessages.TextAndImageParts(m, i, BedrockProvider.ProviderName, Image));
                     break;
                 case "assistant":
-                    Append(messages, "assistant", AssistantContent(m, i));
+                    ChatMessages.AppendMerged(messages, "assistant", "content", AssistantContent(m, i));
                     break;
                 case "tool":
-                    Append(messages, "user", [ToolResult(m, i)]);
+                    ChatMessages.AppendMerged(messages, "user", "content", [ToolResult(m, i)]);
                     break;
                 default:
                     throw ModelplaneException.InvalidParameter($"messages[{i}].role '{m.Role}' is not supported by provider '{BedrockProvider.ProviderName}'.");
@@ -66,24 +67,12 @@ internal static class ConverseRequestTranslator
         }
 
         var inference = new JsonObject();
-        if (request.MaxOutputTokens is { } max)
-        {
-            inference["maxTokens"] = max;
-        }
-
-        if (request.Temperature is { } temperature)
-        {
-            inference["temperature"] = temperature;
-        }
-
-        if (request.TopP is { } topP)
-        {
-            inference["topP"] = topP;
-        }
-
+        JsonFields.SetIf(inference, "maxTokens", request.MaxOutputTokens);
+        JsonFields.SetIf(inference, "temperature", request.Temperature);
+        JsonFields.SetIf(inference, "topP", request.TopP);
         if (request.Stop is { Count: > 0 } stop)
         {
-            inference["stopSequences"] = new JsonArray([.. stop.Select(s => JsonValue.Create(s))]);
+            inference["stopSequences"] = JsonFields.Strings(stop);
         }
 
         if (inference.Count > 0)
@@ -98,10 +87,7 @@ internal static class ConverseRequestTranslator
             additional["top_k"] = topK;
         }
 
-        foreach (var (key, value) in request.ExtraParams ?? [])
-        {
-            additional[key] = JsonNode.Parse(value.GetRawText());
-        }
+        JsonFields.Merge(additional, request.ExtraParams);
 
         if (additional.Count > 0)
         {
@@ -111,59 +97,15 @@ internal static class ConverseRequestTranslator
         return body;
     }
 
-    private static void Append(JsonArray messages, string role, List<JsonNode> content)
-    {
-        if (messages.Count > 0 && messages[^1] is JsonObject last && (string?)last["role"] == role)
-        {
-            var existing = (JsonArray)last["content"]!;
-            foreach (var c in content)
-            {
-                existing.Add(c);
-            }
-
-            return;
-        }
-
-        messages.Add(new JsonObject { ["role"] = role, ["content"] = new JsonArray([.. content]) });
-    }
-
-    private static List<JsonNode> UserContent(ChatMessage m, int i)
-    {
-        if (m.Content?.Parts is not { } parts)
-        {
-            return [new JsonObject { ["text"] = m.Content?.Text ?? "" }];
-        }
-
-        var result = new List<JsonNode>();
-        for (var j = 0; j < parts.Count; j++)
-        {
-            var part = parts[j];
-            switch (part.Type)
-            {
-                case "text":
-                    result.Add(new JsonObject { ["text"] = part.Text ?? "" });
-                    break;
-                case "image_url" when part.ImageUrl?.Url is { } url:
-                    result.Add(Image(url, $"messages[{i}].content[{j}].image_url.url"));
-                    break;
-                default:
-                    throw ModelplaneException.InvalidParameter($"messages[{i}].content[{j}].type '{part.Type}' is not supported by provider '{BedrockProvider.ProviderName}'.");
-            }
-        }
-
-        return result;
-    }
-
     private static JsonObject Image(string url, string field)
     {
-        const string prefix = "data:image/";
-        var comma = url.IndexOf(',', StringComparison.Ordinal);
-        if (!url.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || comma < 0 || !url[..comma].EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
+        const string image = "image/";
+        if (!DataUrl.TryParse(url, out var mediaType, out var data) || !mediaType.StartsWith(image, StringComparison.OrdinalIgnoreCase))
         {
             throw ModelplaneException.InvalidParameter($"{field} must be a base64 data:image/… URL for provider '{BedrockProvider.ProviderName}' (Converse takes image bytes, not URLs).");
         }
 
-        var format = url[prefix.Length..(comma - 7)].ToLowerInvariant() switch
+        var format = mediaType[image.Length..].ToLowerInvariant() switch
         {
             "jpg" or "jpeg" => "jpeg",
             "png" => "png",
@@ -171,7 +113,7 @@ internal static class ConverseRequestTranslator
             "webp" => "webp",
             var other => throw ModelplaneException.InvalidParameter($"{field} has image type '{other}'; Converse takes png, jpeg, gif or webp."),
         };
-        return new JsonObject { ["image"] = new JsonObject { ["format"] = format, ["source"] = new JsonObject { ["bytes"] = url[(comma + 1)..] } } };
+        return new JsonObject { ["image"] = new JsonObject { ["format"] = format, ["source"] = new JsonObject { ["bytes"] = data } } };
     }
 
     private static List<JsonNode> AssistantContent(ChatMessage m, int i)
@@ -194,7 +136,7 @@ internal static class ConverseRequestTranslator
                 {
                     ["toolUseId"] = call.Id ?? throw ModelplaneException.InvalidParameter($"{field}.id is required."),
                     ["name"] = call.Function?.Name ?? throw ModelplaneException.InvalidParameter($"{field}.function.name is required."),
-                    ["input"] = ParseObject(call.Function.Arguments, $"{field}.function.arguments"),
+                    ["input"] = ToolJson.ParseObject(call.Function.Arguments, $"{field}.function.arguments"),
                 },
             });
         }
@@ -211,15 +153,7 @@ internal static class ConverseRequestTranslator
     {
         var id = m.ToolCallId ?? throw ModelplaneException.InvalidParameter($"messages[{i}].tool_call_id is required.");
         var text = m.Content?.AllText() ?? "";
-        JsonNode? json = null;
-        try
-        {
-            json = JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-        }
-
+        var json = ToolJson.TryParse(text);
         JsonNode block = json is JsonObject ? new JsonObject { ["json"] = json } : new JsonObject { ["text"] = text };
         return new JsonObject { ["toolResult"] = new JsonObject { ["toolUseId"] = id, ["content"] = new JsonArray(block) } };
     }
@@ -234,13 +168,7 @@ internal static class ConverseRequestTranslator
         var specs = new JsonArray();
         for (var i = 0; i < tools.Count; i++)
         {
-            var f = tools[i].Function ?? throw ModelplaneException.InvalidParameter($"tools[{i}].function is required.");
-            var spec = new JsonObject { ["name"] = f.Name ?? throw ModelplaneException.InvalidParameter($"tools[{i}].function.name is required.") };
-            if (f.Description is { } description)
-            {
-                spec["description"] = description;
-            }
-
+            var spec = ChatTools.NameAndDescription(tools[i], i, out var f);
             spec["inputSchema"] = new JsonObject
             {
                 ["json"] = f.Parameters is { } p ? JsonNode.Parse(p.GetRawText()) : new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() },
@@ -255,29 +183,11 @@ internal static class ConverseRequestTranslator
             {
                 JsonValueKind.String when choice.GetString() == "required" => new JsonObject { ["any"] = new JsonObject() },
                 JsonValueKind.String => new JsonObject { ["auto"] = new JsonObject() },
-                JsonValueKind.Object when choice.TryGetProperty("function", out var fn) && fn.TryGetProperty("name", out var name) =>
-                    new JsonObject { ["tool"] = new JsonObject { ["name"] = name.GetString() } },
-                _ => throw ModelplaneException.InvalidParameter("tool_choice must be 'none', 'auto', 'required' or {\"type\":\"function\",\"function\":{\"name\":…}}."),
+                _ when ChatTools.TryGetFunctionName(choice, out var name) => new JsonObject { ["tool"] = new JsonObject { ["name"] = name } },
+                _ => throw ModelplaneException.InvalidParameter(ChatTools.ToolChoiceForms),
             };
         }
 
         body["toolConfig"] = config;
-    }
-
-    private static JsonObject ParseObject(string? json, string field)
-    {
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return [];
-        }
-
-        try
-        {
-            return JsonNode.Parse(json) as JsonObject ?? throw new JsonException();
-        }
-        catch (JsonException)
-        {
-            throw ModelplaneException.InvalidParameter($"{field} must be a JSON object.");
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Providers.Translation;
 
 namespace Modelplane.Providers.Bedrock;
 
@@ -39,27 +40,7 @@ internal static class ConverseResponseTranslator
             }
         }
 
-        return new ChatCompletion
-        {
-            Id = id,
-            Created = created,
-            Model = model,
-            Choices =
-            [
-                new ChatChoice
-                {
-                    Index = 0,
-                    Message = new ChatMessage
-                    {
-                        Role = "assistant",
-                        Content = calls.Count > 0 && text.Length == 0 ? null : (ChatContent)text.ToString(),
-                        ToolCalls = calls.Count > 0 ? calls : null,
-                    },
-                    FinishReason = FinishReason(Str(root, "stopReason")),
-                },
-            ],
-            Usage = UsageOf(root),
-        };
+        return Completions.SingleChoice(id, created, model, text.ToString(), calls, FinishReason(Str(root, "stopReason")), UsageOf(root));
     }
 
     /// <summary>Maps a Converse <c>stopReason</c>: end_turn/stop_sequence → stop, max_tokens → length, tool_use →

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Providers.Config;
 
 namespace Modelplane.Providers.Cohere;
 
@@ -42,7 +43,7 @@ public sealed class CohereProvider : IExternalModelProvider
             throw ModelplaneException.InvalidParameter($"{field}.task: provider 'cohere' serves {LlmTask.Chat} and {LlmTask.Embeddings}, not '{model.Task}'.");
         }
 
-        if (model.Config[ApiKeyField] is not JsonValue && model.Config[ApiKeyField + "_plaintext"] is not JsonValue)
+        if (!ConfigBlock.HasCredential(model.Config, ApiKeyField))
         {
             throw ModelplaneException.InvalidParameter($"{block}.{ApiKeyField} is required.");
         }
@@ -54,19 +55,5 @@ public sealed class CohereProvider : IExternalModelProvider
     public ILlmClient CreateClient(ExternalModelDefinition model, ExternalModelContext context) =>
         new CohereLlmClient(model, context, ApiBaseOf(model.Config, $"external_model.{ConfigField}"));
 
-    private static Uri ApiBaseOf(JsonObject config, string block)
-    {
-        var text = config["cohere_api_base"] switch
-        {
-            null => DefaultApiBase,
-            JsonValue v when v.TryGetValue<string>(out var s) => s,
-            _ => throw ModelplaneException.InvalidParameter($"{block}.cohere_api_base must be a string."),
-        };
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(uri.Query))
-        {
-            throw ModelplaneException.InvalidParameter($"{block}.cohere_api_base must be an absolute http or https URL without a query, got '{text}'.");
-        }
-
-        return uri;
-    }
+    private static Uri ApiBaseOf(JsonObject config, string block) => ConfigBlock.ApiBase(config, "cohere_api_base", block, DefaultApiBase);
 }

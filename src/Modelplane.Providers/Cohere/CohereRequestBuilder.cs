@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Providers.Translation;
 
 namespace Modelplane.Providers.Cohere;
 
@@ -40,16 +41,16 @@ public static class CohereRequestBuilder
 
         var body = new JsonObject { ["model"] = model, ["messages"] = Messages(request.Messages ?? []) };
         AddTools(body, request);
-        Set(body, "max_tokens", request.MaxOutputTokens);
-        Set(body, "temperature", request.Temperature);
-        Set(body, "p", request.TopP);
-        Set(body, "k", request.TopK);
-        Set(body, "seed", request.Seed);
-        Set(body, "frequency_penalty", request.FrequencyPenalty);
-        Set(body, "presence_penalty", request.PresencePenalty);
+        JsonFields.SetIf(body, "max_tokens", request.MaxOutputTokens);
+        JsonFields.SetIf(body, "temperature", request.Temperature);
+        JsonFields.SetIf(body, "p", request.TopP);
+        JsonFields.SetIf(body, "k", request.TopK);
+        JsonFields.SetIf(body, "seed", request.Seed);
+        JsonFields.SetIf(body, "frequency_penalty", request.FrequencyPenalty);
+        JsonFields.SetIf(body, "presence_penalty", request.PresencePenalty);
         if (request.Stop is { Count: > 0 } stop)
         {
-            body["stop_sequences"] = JsonSerializer.SerializeToNode(stop);
+            body["stop_sequences"] = JsonFields.Strings(stop);
         }
 
         switch (request.ResponseFormat?.Type)
@@ -73,7 +74,7 @@ public static class CohereRequestBuilder
             body["stream"] = true;
         }
 
-        Merge(body, request.ExtraParams);
+        JsonFields.Merge(body, request.ExtraParams);
         return body;
     }
 
@@ -94,8 +95,8 @@ public static class CohereRequestBuilder
             ["input_type"] = DefaultInputType,
             ["embedding_types"] = new JsonArray("float"),
         };
-        Set(body, "output_dimension", request.Dimensions);
-        Merge(body, request.ExtraParams);
+        JsonFields.SetIf(body, "output_dimension", request.Dimensions);
+        JsonFields.Merge(body, request.ExtraParams);
         return body;
     }
 
@@ -204,23 +205,6 @@ public static class CohereRequestBuilder
         if (choice is not null)
         {
             body["tool_choice"] = choice;
-        }
-    }
-
-    private static void Set<T>(JsonObject body, string key, T? value)
-        where T : struct
-    {
-        if (value is { } v)
-        {
-            body[key] = JsonValue.Create(v);
-        }
-    }
-
-    private static void Merge(JsonObject body, Dictionary<string, JsonElement>? extra)
-    {
-        foreach (var (key, value) in extra ?? [])
-        {
-            body[key] = JsonSerializer.SerializeToNode(value);
         }
     }
 }

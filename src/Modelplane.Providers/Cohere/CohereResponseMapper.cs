@@ -1,6 +1,7 @@
 using System.Text;
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Providers.Translation;
 
 namespace Modelplane.Providers.Cohere;
 
@@ -23,27 +24,7 @@ internal static class CohereResponseMapper
         }
 
         var calls = response.Message?.ToolCalls is { Count: > 0 } c ? c : null;
-        return new ChatCompletion
-        {
-            Id = response.Id,
-            Created = created,
-            Model = model,
-            Choices =
-            [
-                new ChatChoice
-                {
-                    Index = 0,
-                    Message = new ChatMessage
-                    {
-                        Role = "assistant",
-                        Content = text.Length == 0 && calls is not null ? null : new ChatContent { Text = text.ToString() },
-                        ToolCalls = calls,
-                    },
-                    FinishReason = FinishReason(response.FinishReason, calls is not null),
-                },
-            ],
-            Usage = UsageOf(response.Usage),
-        };
+        return Completions.SingleChoice(response.Id, created, model, text.ToString(), calls, FinishReason(response.FinishReason, calls is not null), UsageOf(response.Usage));
     }
 
     public static EmbeddingResponse ToEmbeddings(CohereEmbedResponse response, string model) => new()

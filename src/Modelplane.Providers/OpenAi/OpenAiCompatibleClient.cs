@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Modelplane.Abstractions.Llm;
 using Modelplane.Providers.Http;
 
@@ -38,8 +39,7 @@ public sealed class OpenAiCompatibleClient(OpenAiTarget target, HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(request);
         var body = OpenAiRequestBody.Build(request, request.ExtraParams, target.Model, stream: false);
-        var response = await SendAsync(OpenAiTarget.ChatRoute, body, cancellationToken).ConfigureAwait(false);
-        return await UpstreamHttp.ReadJsonAsync<ChatCompletion>(response, LlmJson.Options, Provider, cancellationToken).ConfigureAwait(false);
+        return await PostAsync<ChatCompletion>(OpenAiTarget.ChatRoute, body, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -47,8 +47,7 @@ public sealed class OpenAiCompatibleClient(OpenAiTarget target, HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(request);
         var body = OpenAiRequestBody.Build(request, request.ExtraParams, target.Model, stream: true);
-        var response = await SendAsync(OpenAiTarget.ChatRoute, body, cancellationToken).ConfigureAwait(false);
-        return OpenAiStream.ReadAsync<ChatCompletionChunk>(response, Provider, target.Credentials, cancellationToken);
+        return await PostStreamAsync<ChatCompletionChunk>(OpenAiTarget.ChatRoute, body, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -56,8 +55,7 @@ public sealed class OpenAiCompatibleClient(OpenAiTarget target, HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(request);
         var body = OpenAiRequestBody.Build(request, request.ExtraParams, target.Model, stream: false);
-        var response = await SendAsync(OpenAiTarget.CompletionsRoute, body, cancellationToken).ConfigureAwait(false);
-        return await UpstreamHttp.ReadJsonAsync<Completion>(response, LlmJson.Options, Provider, cancellationToken).ConfigureAwait(false);
+        return await PostAsync<Completion>(OpenAiTarget.CompletionsRoute, body, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -65,8 +63,7 @@ public sealed class OpenAiCompatibleClient(OpenAiTarget target, HttpClient http)
     {
         ArgumentNullException.ThrowIfNull(request);
         var body = OpenAiRequestBody.Build(request, request.ExtraParams, target.Model, stream: true);
-        var response = await SendAsync(OpenAiTarget.CompletionsRoute, body, cancellationToken).ConfigureAwait(false);
-        return OpenAiStream.ReadAsync<Completion>(response, Provider, target.Credentials, cancellationToken);
+        return await PostStreamAsync<Completion>(OpenAiTarget.CompletionsRoute, body, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -75,11 +72,24 @@ public sealed class OpenAiCompatibleClient(OpenAiTarget target, HttpClient http)
         ArgumentNullException.ThrowIfNull(request);
         var body = OpenAiRequestBody.Build(request, request.ExtraParams, target.Model, stream: null);
         body.Remove("encoding_format");
-        var response = await SendAsync(OpenAiTarget.EmbeddingsRoute, body, cancellationToken).ConfigureAwait(false);
-        return await UpstreamHttp.ReadJsonAsync<EmbeddingResponse>(response, LlmJson.Options, Provider, cancellationToken).ConfigureAwait(false);
+        return await PostAsync<EmbeddingResponse>(OpenAiTarget.EmbeddingsRoute, body, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string route, System.Text.Json.Nodes.JsonObject body, CancellationToken cancellationToken)
+    /// <summary>POSTs <paramref name="body"/> to <paramref name="route"/> and reads the JSON answer as <typeparamref name="T"/>.</summary>
+    private async Task<T> PostAsync<T>(string route, JsonObject body, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(route, body, cancellationToken).ConfigureAwait(false);
+        return await UpstreamHttp.ReadJsonAsync<T>(response, LlmJson.Options, Provider, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>POSTs <paramref name="body"/> to <paramref name="route"/> and reads the SSE answer as <typeparamref name="T"/> chunks.</summary>
+    private async Task<IAsyncEnumerable<T>> PostStreamAsync<T>(string route, JsonObject body, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(route, body, cancellationToken).ConfigureAwait(false);
+        return OpenAiStream.ReadAsync<T>(response, Provider, target.Credentials, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string route, JsonObject body, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, target.Route(route)) { Content = OpenAiRequestBody.ToContent(body) };
         await target.Authorize(message, cancellationToken).ConfigureAwait(false);

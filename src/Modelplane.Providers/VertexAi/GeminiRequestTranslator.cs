@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Providers.Translation;
 
 namespace Modelplane.Providers.VertexAi;
 
@@ -38,13 +39,13 @@ internal static class GeminiRequestTranslator
                     systemParts.Add(new JsonObject { ["text"] = m.Content?.AllText() ?? "" });
                     break;
                 case "user":
-                    Append(contents, "user", UserParts(m, i));
+                    ChatMessages.AppendMerged(contents, "user", "parts", ChatMessages.TextAndImageParts(m, i, VertexAiProvider.ProviderName, ImagePart));
                     break;
                 case "assistant":
-                    Append(contents, "model", AssistantParts(m, i, callNames));
+                    ChatMessages.AppendMerged(contents, "model", "parts", AssistantParts(m, i, callNames));
                     break;
                 case "tool":
-                    Append(contents, "user", [ToolResponse(m, i, callNames)]);
+                    ChatMessages.AppendMerged(contents, "user", "parts", [ToolResponse(m, i, callNames)]);
                     break;
                 default:
                     throw ModelplaneException.InvalidParameter($"messages[{i}].role '{m.Role}' is not supported by provider '{VertexAiProvider.ProviderName}'.");
@@ -64,69 +65,18 @@ internal static class GeminiRequestTranslator
         }
 
         AddTools(request, body);
-        foreach (var (key, value) in request.ExtraParams ?? [])
-        {
-            body[key] = JsonNode.Parse(value.GetRawText());
-        }
+        JsonFields.Merge(body, request.ExtraParams);
 
         return body;
     }
 
-    private static void Append(JsonArray contents, string role, List<JsonNode> parts)
-    {
-        if (contents.Count > 0 && contents[^1] is JsonObject last && (string?)last["role"] == role)
-        {
-            var existing = (JsonArray)last["parts"]!;
-            foreach (var p in parts)
-            {
-                existing.Add(p);
-            }
-
-            return;
-        }
-
-        contents.Add(new JsonObject { ["role"] = role, ["parts"] = new JsonArray([.. parts]) });
-    }
-
-    private static List<JsonNode> UserParts(ChatMessage m, int i)
-    {
-        if (m.Content?.Parts is not { } parts)
-        {
-            return [new JsonObject { ["text"] = m.Content?.Text ?? "" }];
-        }
-
-        var result = new List<JsonNode>();
-        for (var j = 0; j < parts.Count; j++)
-        {
-            var part = parts[j];
-            switch (part.Type)
-            {
-                case "text":
-                    result.Add(new JsonObject { ["text"] = part.Text ?? "" });
-                    break;
-                case "image_url" when part.ImageUrl?.Url is { } url:
-                    result.Add(ImagePart(url, $"messages[{i}].content[{j}].image_url.url"));
-                    break;
-                default:
-                    throw ModelplaneException.InvalidParameter($"messages[{i}].content[{j}].type '{part.Type}' is not supported by provider '{VertexAiProvider.ProviderName}'.");
-            }
-        }
-
-        return result;
-    }
-
     private static JsonObject ImagePart(string url, string field)
     {
-        if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        if (DataUrl.IsDataUrl(url))
         {
-            var comma = url.IndexOf(',', StringComparison.Ordinal);
-            var header = comma > 5 ? url[5..comma] : "";
-            if (comma < 0 || !header.EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
-            {
-                throw ModelplaneException.InvalidParameter($"{field} must be a base64 data: URL or an http(s)/gs URL.");
-            }
-
-            return new JsonObject { ["inlineData"] = new JsonObject { ["mimeType"] = header[..^7], ["data"] = url[(comma + 1)..] } };
+            return DataUrl.TryParse(url, out var mediaType, out var data)
+                ? new JsonObject { ["inlineData"] = new JsonObject { ["mimeType"] = mediaType, ["data"] = data } }
+                : throw ModelplaneException.InvalidParameter($"{field} must be a base64 data: URL or an http(s)/gs URL.");
         }
 
         var extension = Path.GetExtension(new Uri(url, UriKind.RelativeOrAbsolute).IsAbsoluteUri ? new Uri(url).AbsolutePath : url).ToLowerInvariant();
@@ -160,7 +110,7 @@ internal static class GeminiRequestTranslator
                 callNames[id] = name;
             }
 
-            parts.Add(new JsonObject { ["functionCall"] = new JsonObject { ["name"] = name, ["args"] = ParseObject(call.Function.Arguments, $"messages[{i}].tool_calls[{j}].function.arguments") } });
+            parts.Add(new JsonObject { ["functionCall"] = new JsonObject { ["name"] = name, ["args"] = ToolJson.ParseObject(call.Function.Arguments, $"messages[{i}].tool_calls[{j}].function.arguments") } });
         }
 
         if (parts.Count == 0)
@@ -179,14 +129,7 @@ internal static class GeminiRequestTranslator
         }
 
         var text = m.Content?.AllText() ?? "";
-        JsonNode? response = null;
-        try
-        {
-            response = JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-        }
+        var response = ToolJson.TryParse(text);
 
         return new JsonObject
         {
@@ -201,17 +144,17 @@ internal static class GeminiRequestTranslator
     private static JsonObject GenerationConfig(ChatCompletionRequest r)
     {
         var g = new JsonObject();
-        Set(g, "temperature", r.Temperature);
-        Set(g, "topP", r.TopP);
-        Set(g, "topK", r.TopK);
-        Set(g, "maxOutputTokens", r.MaxOutputTokens);
-        Set(g, "candidateCount", r.N);
-        Set(g, "seed", r.Seed);
-        Set(g, "presencePenalty", r.PresencePenalty);
-        Set(g, "frequencyPenalty", r.FrequencyPenalty);
+        JsonFields.SetIf(g, "temperature", r.Temperature);
+        JsonFields.SetIf(g, "topP", r.TopP);
+        JsonFields.SetIf(g, "topK", r.TopK);
+        JsonFields.SetIf(g, "maxOutputTokens", r.MaxOutputTokens);
+        JsonFields.SetIf(g, "candidateCount", r.N);
+        JsonFields.SetIf(g, "seed", r.Seed);
+        JsonFields.SetIf(g, "presencePenalty", r.PresencePenalty);
+        JsonFields.SetIf(g, "frequencyPenalty", r.FrequencyPenalty);
         if (r.Stop is { Count: > 0 } stop)
         {
-            g["stopSequences"] = new JsonArray([.. stop.Select(s => JsonValue.Create(s))]);
+            g["stopSequences"] = JsonFields.Strings(stop);
         }
 
         switch (r.ResponseFormat?.Type)
@@ -242,13 +185,7 @@ internal static class GeminiRequestTranslator
         var declarations = new JsonArray();
         for (var i = 0; i < tools.Count; i++)
         {
-            var f = tools[i].Function ?? throw ModelplaneException.InvalidParameter($"tools[{i}].function is required.");
-            var d = new JsonObject { ["name"] = f.Name ?? throw ModelplaneException.InvalidParameter($"tools[{i}].function.name is required.") };
-            if (f.Description is { } description)
-            {
-                d["description"] = description;
-            }
-
+            var d = ChatTools.NameAndDescription(tools[i], i, out var f);
             if (f.Parameters is { } parameters)
             {
                 d["parameters"] = CleanSchema(JsonNode.Parse(parameters.GetRawText()));
@@ -268,9 +205,8 @@ internal static class GeminiRequestTranslator
                     "required" => new JsonObject { ["mode"] = "ANY" },
                     _ => new JsonObject { ["mode"] = "AUTO" },
                 },
-                JsonValueKind.Object when choice.TryGetProperty("function", out var fn) && fn.TryGetProperty("name", out var name) =>
-                    new JsonObject { ["mode"] = "ANY", ["allowedFunctionNames"] = new JsonArray(name.GetString()) },
-                _ => throw ModelplaneException.InvalidParameter("tool_choice must be 'none', 'auto', 'required' or {\"type\":\"function\",\"function\":{\"name\":…}}."),
+                _ when ChatTools.TryGetFunctionName(choice, out var name) => new JsonObject { ["mode"] = "ANY", ["allowedFunctionNames"] = new JsonArray(name) },
+                _ => throw ModelplaneException.InvalidParameter(ChatTools.ToolChoiceForms),
             };
             body["toolConfig"] = new JsonObject { ["functionCallingConfig"] = config };
         }
@@ -303,31 +239,5 @@ internal static class GeminiRequestTranslator
         }
 
         return node;
-    }
-
-    private static JsonObject ParseObject(string? json, string field)
-    {
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return [];
-        }
-
-        try
-        {
-            return JsonNode.Parse(json) as JsonObject ?? throw new JsonException();
-        }
-        catch (JsonException)
-        {
-            throw ModelplaneException.InvalidParameter($"{field} must be a JSON object.");
-        }
-    }
-
-    private static void Set<T>(JsonObject o, string name, T? value)
-        where T : struct
-    {
-        if (value is { } v)
-        {
-            o[name] = JsonValue.Create(v);
-        }
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
 using Modelplane.Providers.Http;
+using Modelplane.Providers.Translation;
 
 namespace Modelplane.Providers.VertexAi;
 
@@ -12,23 +13,10 @@ namespace Modelplane.Providers.VertexAi;
 /// Gemini on Vertex AI: chat through <c>generateContent</c> / <c>streamGenerateContent?alt=sse</c>, embeddings through
 /// <c>predict</c> on text-embedding models, each call authorised with a service-account access token (Bearer).
 /// </summary>
-internal sealed class VertexAiClient : LlmClientBase
+internal sealed class VertexAiClient(VertexAiConfig config, string model, ExternalModelContext context, GoogleTokenSource tokens)
+    : LlmClientBase(VertexAiProvider.ProviderName)
 {
-    private readonly VertexAiConfig config;
-    private readonly string model;
-    private readonly ExternalModelContext context;
-    private readonly GoogleTokenSource tokens;
-    private readonly string[] secrets;
-
-    public VertexAiClient(VertexAiConfig config, string model, ExternalModelContext context, GoogleTokenSource tokens)
-        : base(VertexAiProvider.ProviderName)
-    {
-        this.config = config;
-        this.model = model;
-        this.context = context;
-        this.tokens = tokens;
-        secrets = [.. context.Credentials.Values];
-    }
+    private readonly string[] secrets = [.. context.Credentials.Values];
 
     /// <inheritdoc />
     public override async Task<ChatCompletion> ChatAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
@@ -64,10 +52,7 @@ internal sealed class VertexAiClient : LlmClientBase
             body["parameters"] = new JsonObject { ["outputDimensionality"] = dims };
         }
 
-        foreach (var (key, value) in request.ExtraParams ?? [])
-        {
-            body[key] = JsonNode.Parse(value.GetRawText());
-        }
+        JsonFields.Merge(body, request.ExtraParams);
 
         using var response = await SendAsync(config.MethodUri(model, "predict"), body, cancellationToken);
         using var doc = await UpstreamHttp.ReadJsonAsync<JsonDocument>(response, LlmJson.Options, Provider, cancellationToken);

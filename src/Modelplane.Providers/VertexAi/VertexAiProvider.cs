@@ -1,5 +1,6 @@
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Providers.Config;
 
 namespace Modelplane.Providers.VertexAi;
 
@@ -33,7 +34,7 @@ public sealed class VertexAiProvider : IExternalModelProvider
     /// <remarks>Returns the API base and Google's token endpoint (the default <c>token_uri</c> of a key).</remarks>
     public IReadOnlyList<Uri> Validate(ExternalModelDefinition model, string field)
     {
-        CheckTask(model, field);
+        ConfigBlock.RequireTask(this, model, field);
         var config = VertexAiConfig.Parse(model.Config, $"{field}.{ConfigFieldName}");
         return [config.ApiBase, VertexAiConfig.DefaultTokenEndpoint];
     }
@@ -43,7 +44,7 @@ public sealed class VertexAiProvider : IExternalModelProvider
     public ILlmClient CreateClient(ExternalModelDefinition model, ExternalModelContext context)
     {
         const string field = "external_model";
-        CheckTask(model, field);
+        ConfigBlock.RequireTask(this, model, field);
         var config = VertexAiConfig.Parse(model.Config, $"{field}.{ConfigFieldName}");
         if (!context.Credentials.TryGetValue("private_key", out var key) || string.IsNullOrWhiteSpace(key))
         {
@@ -52,13 +53,5 @@ public sealed class VertexAiProvider : IExternalModelProvider
 
         var tokens = GoogleTokenSource.Create(key, context.Http, $"{field}.{ConfigFieldName}.private_key", [.. context.Credentials.Values]);
         return new VertexAiClient(config, model.Name, context, tokens);
-    }
-
-    private void CheckTask(ExternalModelDefinition model, string field)
-    {
-        if (!Tasks.Contains(model.Task))
-        {
-            throw ModelplaneException.InvalidParameter($"{field}.task '{model.Task}' is not supported by provider '{ProviderName}' (supported: {string.Join(", ", Tasks)}).");
-        }
     }
 }

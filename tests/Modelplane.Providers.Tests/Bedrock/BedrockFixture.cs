@@ -38,15 +38,4 @@ internal static class BedrockFixture
     }
 
     public static ChatCompletionRequest Parse(string json) => LlmJson.Deserialize<ChatCompletionRequest>(System.Text.Encoding.UTF8.GetBytes(json));
-
-    public static async Task<List<ChatCompletionChunk>> ReadAll(IAsyncEnumerable<ChatCompletionChunk> stream)
-    {
-        var chunks = new List<ChatCompletionChunk>();
-        await foreach (var chunk in stream)
-        {
-            chunks.Add(chunk);
-        }
-
-        return chunks;
-    }
 }

@@ -16,7 +16,7 @@ public sealed class BedrockStreamTests
     {
         await using var fake = await FakeBedrock.StartAsync();
 
-        var chunks = await ReadAll(await Client(fake).StreamChatAsync(Request, CancellationToken.None));
+        var chunks = await CollectAsync(await Client(fake).StreamChatAsync(Request, CancellationToken.None));
 
         Assert.Empty(fake.SignatureFailures);
         Assert.Equal("/model/anthropic.claude-3-sonnet-20240229-v1%3A0/converse-stream", fake.RawTargets.Single());
@@ -33,7 +33,7 @@ public sealed class BedrockStreamTests
         await using var fake = await FakeBedrock.StartAsync();
         using var http = new HttpClient(new OneByteReadsHandler());
 
-        var chunks = await ReadAll(await Client(fake, http: http).StreamChatAsync(Request, CancellationToken.None));
+        var chunks = await CollectAsync(await Client(fake, http: http).StreamChatAsync(Request, CancellationToken.None));
 
         Assert.Equal("Waves roll in beneath a silver sky.", string.Concat(chunks.SelectMany(c => c.Choices).Select(c => c.Delta?.Content)));
         Assert.Equal(26, chunks[^1].Usage!.TotalTokens);
@@ -45,7 +45,7 @@ public sealed class BedrockStreamTests
         await using var fake = await FakeBedrock.StartAsync();
         fake.StreamFixture = "converse-stream-tool-use.events.json";
 
-        var chunks = await ReadAll(await Client(fake).StreamChatAsync(Request, CancellationToken.None));
+        var chunks = await CollectAsync(await Client(fake).StreamChatAsync(Request, CancellationToken.None));
 
         var deltas = chunks.SelectMany(c => c.Choices).SelectMany(c => c.Delta?.ToolCalls ?? []).ToList();
         Assert.All(deltas, d => Assert.Equal(0, d.Index));
@@ -112,7 +112,7 @@ public sealed class BedrockStreamTests
         fake.BreakStreamAfterEvents = 3;
 
         var stream = await Client(fake).StreamChatAsync(Request, CancellationToken.None);
-        var ex = await Assert.ThrowsAsync<ModelplaneException>(() => ReadAll(stream));
+        var ex = await Assert.ThrowsAsync<ModelplaneException>(() => CollectAsync(stream));
 
         Assert.Equal(502, ex.StatusCode);
         Assert.Contains("broke off", ex.Message, StringComparison.Ordinal);
@@ -125,7 +125,7 @@ public sealed class BedrockStreamTests
         fake.CorruptFrameAt = 1;
 
         var stream = await Client(fake).StreamChatAsync(Request, CancellationToken.None);
-        var ex = await Assert.ThrowsAsync<ModelplaneException>(() => ReadAll(stream));
+        var ex = await Assert.ThrowsAsync<ModelplaneException>(() => CollectAsync(stream));
 
         Assert.Equal(502, ex.StatusCode);
         Assert.Contains("event-stream frame", ex.Message, StringComparison.Ordinal);

@@ -36,7 +36,7 @@ public sealed class OpenAiCompatibleClientTests
 
         var chunks = await CollectAsync(await OpenAiClient(fake).StreamChatAsync(request, default));
 
-        var body = Body(fake.LastRequest);
+        var body = Sent(fake);
         Assert.Equal("gpt-4o-2024-08-06", (string?)body["model"]);
         Assert.Equal(5, (int?)body["top_k"]);
         Assert.True((bool?)body["safe_prompt"]);
@@ -62,7 +62,7 @@ public sealed class OpenAiCompatibleClientTests
 
         var completion = await OpenAiClient(fake, extra: """, "openai_organization": "org-123" """).ChatAsync(request, default);
 
-        var body = Body(fake.LastRequest);
+        var body = Sent(fake);
         Assert.Null(body["stream"]);
         Assert.Null(body["stream_options"]);
         Assert.Equal("org-123", fake.LastRequest.Headers["openai-organization"]);
@@ -101,7 +101,7 @@ public sealed class OpenAiCompatibleClientTests
         Assert.Equal("/openai/deployments/my-gpt4o/chat/completions?api-version=2024-10-21", fake.LastRequest.PathAndQuery);
         Assert.Equal(Key, fake.LastRequest.Headers["api-key"]);
         Assert.False(fake.LastRequest.Headers.ContainsKey("authorization"));
-        Assert.Null(Body(fake.LastRequest)["model"]);
+        Assert.Null(Sent(fake)["model"]);
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class OpenAiCompatibleClientTests
         await client.ChatAsync(Recorded("chat_stream_plain_text.sse", stream: false), default);
 
         Assert.Equal("custom-key-1", fake.LastRequest.Headers["x-api-key"]);
-        Assert.Equal("llama-3-8b", (string?)Body(fake.LastRequest)["model"]);
+        Assert.Equal("llama-3-8b", (string?)Sent(fake)["model"]);
         Assert.Equal("/v1/chat/completions", fake.LastRequest.PathAndQuery);
     }
 
@@ -175,7 +175,7 @@ public sealed class OpenAiCompatibleClientTests
         await client.ChatAsync(Recorded("chat_stream_plain_text.sse", stream: false), default);
 
         Assert.Equal("/serving-endpoints/chat/completions", fake.LastRequest.PathAndQuery);
-        Assert.Equal("remote-endpoint", (string?)Body(fake.LastRequest)["model"]);
+        Assert.Equal("remote-endpoint", (string?)Sent(fake)["model"]);
     }
 
     [Fact]
@@ -186,14 +186,14 @@ public sealed class OpenAiCompatibleClientTests
 
         var completion = await client.CompleteAsync(LlmJson.Deserialize<CompletionRequest>("""{"prompt": "Say this is a test", "max_tokens": 7, "usage_context": {"a": "b"}}"""u8), default);
         Assert.Equal("\n\nThis is indeed a test", completion.Choices[0].Text);
-        Assert.Null(Body(fake.LastRequest)["usage_context"]);
+        Assert.Null(Sent(fake)["usage_context"]);
 
         var streamed = await CollectAsync(await client.StreamCompleteAsync(LlmJson.Deserialize<CompletionRequest>("""{"prompt": "Say this is a test"}"""u8), default));
         Assert.Equal("This", streamed[0].Choices[0].Text);
-        Assert.True((bool?)Body(fake.LastRequest)["stream_options"]!["include_usage"]);
+        Assert.True((bool?)Sent(fake)["stream_options"]!["include_usage"]);
 
         var embeddings = await client.EmbedAsync(LlmJson.Deserialize<EmbeddingRequest>("""{"input": "The food was delicious and the waiter...", "encoding_format": "base64"}"""u8), default);
-        Assert.Null(Body(fake.LastRequest)["encoding_format"]);
+        Assert.Null(Sent(fake)["encoding_format"]);
         Assert.Equal("/v1/embeddings", fake.LastRequest.PathAndQuery);
         Assert.Equal(JsonValueKind.Array, embeddings.Data[0].Embedding.ValueKind);
         Assert.Equal(8, embeddings.Usage!.PromptTokens);

@@ -8,10 +8,8 @@ namespace Modelplane.Providers.Tests.OpenAi;
 /// <summary>Builders shared by the OpenAI-family adapter tests.</summary>
 internal static class OpenAiTestKit
 {
-    private static readonly HttpClient Http = new();
-
     public static ExternalModelContext Context(IReadOnlyDictionary<string, string> credentials, TimeProvider? time = null) =>
-        new() { Http = Http, Credentials = credentials, Time = time ?? TimeProvider.System };
+        new() { Http = SharedHttp, Credentials = credentials, Time = time ?? TimeProvider.System };
 
     public static ExternalModelDefinition Model(string provider, string name, string config, string task = LlmTask.Chat) =>
         new(provider, name, task, JsonNode.Parse(config)!.AsObject());
@@ -28,18 +26,5 @@ internal static class OpenAiTestKit
         }
 
         return JsonSerializer.Deserialize<ChatCompletionRequest>(body.ToJsonString(), LlmJson.Options)!;
-    }
-
-    public static JsonObject Body(Modelplane.Testing.Providers.RecordedRequest request) => JsonNode.Parse(request.Body)!.AsObject();
-
-    public static async Task<List<T>> CollectAsync<T>(IAsyncEnumerable<T> stream, List<T>? into = null)
-    {
-        var items = into ?? [];
-        await foreach (var item in stream)
-        {
-            items.Add(item);
-        }
-
-        return items;
     }
 }

@@ -56,7 +56,7 @@ public sealed class RecordedStreamTests
         var chunks = new List<ChatCompletionChunk>();
 
         var ex = await Assert.ThrowsAsync<Modelplane.Abstractions.ModelplaneException>(
-            () => OpenAiTestKit.CollectAsync(OpenAiStream.ReadAsync<ChatCompletionChunk>(Response(bytes, () => 7), "openai", null, default), chunks));
+            () => CollectAsync(OpenAiStream.ReadAsync<ChatCompletionChunk>(Response(bytes, () => 7), "openai", null, default), chunks));
 
         Assert.Equal(502, ex.StatusCode);
         Assert.Equal(5, chunks.Count);

@@ -11,23 +11,12 @@ public sealed class VertexAiStreamTests
 
     private const string Expected = "The sky appears blue because of Rayleigh scattering: air molecules scatter short blue wavelengths more than red ones.";
 
-    private static async Task<List<ChatCompletionChunk>> ReadAll(IAsyncEnumerable<ChatCompletionChunk> stream)
-    {
-        var chunks = new List<ChatCompletionChunk>();
-        await foreach (var chunk in stream)
-        {
-            chunks.Add(chunk);
-        }
-
-        return chunks;
-    }
-
     [Fact]
     public async Task Stream_YieldsDeltasThenFinishThenUsage()
     {
         await using var f = await VertexAiFixture.StartAsync();
 
-        var chunks = await ReadAll(await f.Client().StreamChatAsync(Request, CancellationToken.None));
+        var chunks = await CollectAsync(await f.Client().StreamChatAsync(Request, CancellationToken.None));
 
         Assert.EndsWith(":streamGenerateContent?alt=sse", f.Fake.ModelRequests.Single().PathAndQuery, StringComparison.Ordinal);
         Assert.Equal("assistant", chunks[0].Choices[0].Delta!.Role);
@@ -46,7 +35,7 @@ public sealed class VertexAiStreamTests
         await using var f = await VertexAiFixture.StartAsync();
         using var http = new HttpClient(new OneByteReadsHandler());
 
-        var chunks = await ReadAll(await f.Client(http: http).StreamChatAsync(Request, CancellationToken.None));
+        var chunks = await CollectAsync(await f.Client(http: http).StreamChatAsync(Request, CancellationToken.None));
 
         Assert.Equal(Expected, string.Concat(chunks.SelectMany(c => c.Choices).Select(c => c.Delta?.Content)));
         Assert.Equal(26, chunks[^1].Usage!.TotalTokens);
@@ -85,7 +74,7 @@ public sealed class VertexAiStreamTests
         f.Fake.BreakStreamAfterEvents = 2;
 
         var stream = await f.Client().StreamChatAsync(Request, CancellationToken.None);
-        var ex = await Assert.ThrowsAsync<ModelplaneException>(() => ReadAll(stream));
+        var ex = await Assert.ThrowsAsync<ModelplaneException>(() => CollectAsync(stream));
 
         Assert.Equal(502, ex.StatusCode);
         Assert.Contains("broke off", ex.Message, StringComparison.Ordinal);

@@ -146,6 +146,35 @@ public sealed class ExternalModelConfigTests(GatewayNode node) : IClassFixture<G
         Assert.DoesNotContain(GatewayNode.OpenAiKey, (string?)body["message"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_config_update_that_changes_the_upstream_reloads_the_entity()
+    {
+        await using var first = await FakeOpenAi.StartAsync();
+        await using var second = await FakeOpenAi.StartAsync();
+        await node.CreateAsync("upd", GatewayNode.OpenAiEntity("chat", "gpt-4o", "llm/v1/chat", first));
+        var update = await node.Admin.PutAsJsonAsync("/api/2.0/serving-endpoints/upd/config", new JsonObject
+        {
+            ["served_entities"] = new JsonArray(GatewayNode.OpenAiEntity("chat", "gpt-4o", "llm/v1/chat", second)),
+        });
+        Assert.True(update.IsSuccessStatusCode, await update.Content.ReadAsStringAsync());
+        for (var i = 0; i < 600; i++)
+        {
+            var state = JsonNode.Parse(await node.Admin.GetStringAsync("/api/2.0/serving-endpoints/upd"))!;
+            if ((string?)state["state"]!["config_update"] == "NOT_UPDATING" && (int?)state["config"]!["config_version"] == 2)
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        var response = await node.Admin.PostAsJsonAsync("/serving-endpoints/upd/invocations", new { messages = new[] { new { role = "user", content = "hi" } } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(second.Requests);
+        Assert.Empty(first.Requests);
+    }
+
     private async Task<string> FirstCallAuthorizationAsync()
     {
         await node.Admin.PostAsJsonAsync("/serving-endpoints/gpt/invocations", new { messages = new[] { new { role = "user", content = "hi" } } });

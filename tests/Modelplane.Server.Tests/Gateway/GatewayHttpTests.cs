@@ -154,8 +154,9 @@ public sealed class GatewayHttpTests(GatewayNode node) : IClassFixture<GatewayNo
     }
 
     [Fact]
-    public async Task A_client_that_hangs_up_mid_stream_cancels_the_upstream_call()
+    public async Task A_client_that_hangs_up_mid_stream_cancels_the_upstream_call_and_its_tokens_are_still_counted()
     {
+        var before = await OutputTokensAsync("claude");
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         node.Anthropic.HoldBeforeLastEvent = gate;
         try
@@ -171,6 +172,12 @@ public sealed class GatewayHttpTests(GatewayNode node) : IClassFixture<GatewayNo
             response.Dispose(); // Hang up.
 
             await node.Anthropic.StreamAborted.WaitAsync(TimeSpan.FromSeconds(60));
+            for (var i = 0; i < 200 && await OutputTokensAsync("claude") <= before; i++)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(await OutputTokensAsync("claude") > before);
         }
         finally
         {
@@ -225,6 +232,14 @@ public sealed class GatewayHttpTests(GatewayNode node) : IClassFixture<GatewayNo
         Assert.Equal("text_completion", (string?)body!["object"]);
         Assert.Equal(12, (int)body["usage"]!["total_tokens"]!);
         Assert.False(response.Headers.Contains("x-modelplane-usage"));
+    }
+
+    /// <summary><c>output_token_count_total</c> of an endpoint, from its metrics route (0 before the first answer).</summary>
+    private async Task<double> OutputTokensAsync(string endpoint)
+    {
+        var text = await node.Admin.GetStringAsync($"/api/2.0/serving-endpoints/{endpoint}/metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("output_token_count_total{", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static List<ChatCompletionChunk> Chunks(string sse) =>

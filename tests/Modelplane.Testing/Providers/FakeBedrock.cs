@@ -25,7 +25,7 @@ namespace Modelplane.Testing.Providers;
 /// CRC32, headers, payload, message CRC32), flushed one frame at a time; <c>/invoke</c> → <see cref="EmbedFixture"/>.</item>
 /// </list>
 /// </summary>
-public sealed class FakeBedrock : IAsyncDisposable
+public sealed class FakeBedrock : FakeProvider
 {
     /// <summary>The folder of the replayed files.</summary>
     public static readonly string DataDir = TestData.PathOf("providers", "bedrock");
@@ -36,24 +36,15 @@ public sealed class FakeBedrock : IAsyncDisposable
     /// <summary>The secret key the fake verifies signatures with (AWS's documented example key).</summary>
     public const string SecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-    private readonly ConcurrentQueue<(int Status, string File, int? RetryAfter)> failures = new();
-    private readonly TaskCompletionSource streamAborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentQueue<string> signatureFailures = new();
     private readonly ConcurrentQueue<string> rawTargets = new();
-    private LoopbackServer server = null!;
 
     private FakeBedrock()
     {
     }
 
-    /// <summary>The server's base URI (use as <c>endpoint_url</c>).</summary>
-    public Uri BaseUri => server.BaseUri;
-
     /// <summary>The region signatures are checked for.</summary>
     public string Region { get; init; } = "us-east-1";
-
-    /// <summary>Requests received.</summary>
-    public IReadOnlyList<RecordedRequest> Requests => server.Requests;
 
     /// <summary>Request targets exactly as sent (percent-encoding kept), in arrival order.</summary>
     public IReadOnlyList<string> RawTargets => [.. rawTargets];
@@ -79,20 +70,17 @@ public sealed class FakeBedrock : IAsyncDisposable
     /// <summary>When set, a stream waits for this before its last frame.</summary>
     public Task? HoldBeforeLastEvent { get; set; }
 
-    /// <summary>Completes when a client disconnected while a stream was being written.</summary>
-    public Task StreamAborted => streamAborted.Task;
-
-    /// <summary>Starts the fake.</summary>
+    /// <summary>Starts the fake; use <see cref="FakeProvider.BaseUri"/> as <c>endpoint_url</c>.</summary>
     public static async Task<FakeBedrock> StartAsync(string region = "us-east-1")
     {
         var fake = new FakeBedrock { Region = region };
-        fake.server = await LoopbackServer.StartAsync(app => app.MapPost("/model/{modelId}/{operation}", fake.HandleAsync));
+        await fake.StartServerAsync(app => app.MapPost("/model/{modelId}/{operation}", fake.HandleAsync));
         return fake;
     }
 
     /// <summary>The next request is answered with <paramref name="status"/> and <paramref name="fixtureFile"/> (with
     /// the matching <c>x-amzn-ErrorType</c> for 400/403/429).</summary>
-    public void EnqueueFailure(int status, string fixtureFile, int? retryAfter = null) => failures.Enqueue((status, fixtureFile, retryAfter));
+    public void EnqueueFailure(int status, string fixtureFile, int? retryAfter = null) => QueueFailure(status, fixtureFile, retryAfter);
 
     /// <summary>Encodes one event of a fixture list as an event-stream frame (the wire format Bedrock streams in).</summary>
     public static byte[] EncodeFrame(JsonElement item)
@@ -127,9 +115,6 @@ public sealed class FakeBedrock : IAsyncDisposable
         return [.. doc.RootElement.EnumerateArray().Select(EncodeFrame)];
     }
 
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() => server.DisposeAsync();
-
     private async Task HandleAsync(HttpContext context, string modelId, string operation)
     {
         rawTargets.Enqueue(RawTarget(context));
@@ -142,20 +127,15 @@ public sealed class FakeBedrock : IAsyncDisposable
             return;
         }
 
-        if (failures.TryDequeue(out var failure))
+        if (TryTakeFailure(context, out var status, out var file))
         {
-            if (failure.RetryAfter is { } seconds)
-            {
-                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            }
-
-            context.Response.Headers["x-amzn-ErrorType"] = failure.Status switch
+            context.Response.Headers["x-amzn-ErrorType"] = status switch
             {
                 429 => "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/",
                 403 => "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/",
                 _ => "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/",
             };
-            await LoopbackServer.WriteRawAsync(context, failure.Status, "application/json", Read(failure.File));
+            await LoopbackServer.WriteRawAsync(context, status, "application/json", Read(file));
             return;
         }
 
@@ -215,7 +195,7 @@ public sealed class FakeBedrock : IAsyncDisposable
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            streamAborted.TrySetResult();
+            OnStreamAborted();
         }
     }
 

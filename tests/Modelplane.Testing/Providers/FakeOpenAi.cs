@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -19,30 +18,17 @@ namespace Modelplane.Testing.Providers;
 /// Azure <c>POST /openai/deployments/{deployment}/chat/completions</c>, <c>/completions</c>, <c>/embeddings</c> (any
 /// <c>api-version</c>); Databricks' OpenAI-compatible <c>POST /serving-endpoints/chat/completions</c>,
 /// <c>/completions</c>, <c>/embeddings</c> (databricks-serving.md §2.2); and a Microsoft Entra ID token endpoint <c>POST /{tenant}/oauth2/v2.0/token</c> (use
-/// <see cref="BaseUri"/> as the authority host). Embeddings asked with <c>encoding_format: base64</c> come back as
+/// <see cref="FakeProvider.BaseUri"/> as the authority host). Embeddings asked with <c>encoding_format: base64</c> come back as
 /// base64 little-endian float32, as OpenAI answers them. Knobs are read per request and may be set at any time.
 /// </remarks>
-public sealed class FakeOpenAi : IAsyncDisposable
+public sealed class FakeOpenAi : FakeProvider
 {
-    private readonly ConcurrentQueue<(int Status, string Body, int? RetryAfter)> failures = new();
-    private readonly TaskCompletionSource streamAborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private LoopbackServer server = null!;
-
     private FakeOpenAi()
     {
     }
 
-    /// <summary>The server's base URI, e.g. <c>http://127.0.0.1:41234</c>; <c>openai_api_base</c> is <c>{BaseUri}/v1</c>.</summary>
-    public Uri BaseUri => server.BaseUri;
-
     /// <summary><c>{BaseUri}/v1</c>, the value for <c>openai_api_base</c> or an SDK's endpoint.</summary>
     public Uri ApiBase => new(BaseUri, "/v1");
-
-    /// <summary>Requests received, in arrival order.</summary>
-    public IReadOnlyList<RecordedRequest> Requests => server.Requests;
-
-    /// <summary>The last request received.</summary>
-    public RecordedRequest LastRequest => server.LastRequest;
 
     /// <summary>The last file replayed, relative to <c>tests/testdata</c> (e.g. <c>openai/recorded_streams/chat_stream_plain_text.sse</c>).</summary>
     public string? LastReplayedFixture { get; private set; }
@@ -57,18 +43,16 @@ public sealed class FakeOpenAi : IAsyncDisposable
     /// <summary>When set, a stream waits for this before writing its last event (<c>data: [DONE]</c>).</summary>
     public TaskCompletionSource? HoldBeforeLastEvent { get; set; }
 
-    /// <summary>Completes when a client disconnects in the middle of a stream.</summary>
-    public Task StreamAborted => streamAborted.Task;
-
     /// <summary>When set, requests whose <c>Authorization</c> is not <c>Bearer {value}</c> get OpenAI's 401
     /// (errors.json <c>invalid_api_key</c>).</summary>
     public string? RequireBearer { get; set; }
 
-    /// <summary>Starts the fake on 127.0.0.1 with an ephemeral port.</summary>
-    public static async Task<FakeOpenAi> StartAsync()
+    /// <summary>Starts the fake on 127.0.0.1.</summary>
+    /// <param name="port">TCP port; 0 (the default) picks a free one.</param>
+    public static async Task<FakeOpenAi> StartAsync(int port = 0)
     {
         var fake = new FakeOpenAi();
-        fake.server = await LoopbackServer.StartAsync(fake.Map);
+        await fake.StartServerAsync(fake.Map, port);
         return fake;
     }
 
@@ -88,11 +72,8 @@ public sealed class FakeOpenAi : IAsyncDisposable
         var body = bodyFileOrJson.TrimStart().StartsWith('{') ? bodyFileOrJson
             : OpenAiFixtures.Shared.ErrorBodies.TryGetValue(bodyFileOrJson, out var named) ? named
             : File.ReadAllText(TestData.PathOf(bodyFileOrJson.Split('/')));
-        failures.Enqueue((status, body, retryAfterSeconds));
+        QueueFailure(status, body, retryAfterSeconds);
     }
-
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() => server.DisposeAsync();
 
     private void Map(IEndpointRouteBuilder app)
     {
@@ -165,28 +146,21 @@ public sealed class FakeOpenAi : IAsyncDisposable
     {
         if (RequireBearer is { } expected && context.Request.Headers.Authorization.ToString() != "Bearer " + expected)
         {
-            await WriteErrorAsync(context, 401, OpenAiFixtures.Shared.ErrorBodies["invalid_api_key"], null);
+            await WriteErrorAsync(context, 401, OpenAiFixtures.Shared.ErrorBodies["invalid_api_key"]);
             return true;
         }
 
-        if (failures.TryDequeue(out var failure))
+        if (TryTakeFailure(context, out var status, out var body))
         {
-            await WriteErrorAsync(context, failure.Status, failure.Body, failure.RetryAfter);
+            await WriteErrorAsync(context, status, body);
             return true;
         }
 
         return false;
     }
 
-    private static async Task WriteErrorAsync(HttpContext context, int status, string body, int? retryAfter)
-    {
-        if (retryAfter is { } seconds)
-        {
-            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        await LoopbackServer.WriteRawAsync(context, status, "application/json", Encoding.UTF8.GetBytes(body));
-    }
+    private static Task WriteErrorAsync(HttpContext context, int status, string body) =>
+        LoopbackServer.WriteRawAsync(context, status, "application/json", Encoding.UTF8.GetBytes(body));
 
     private static async Task<JsonObject> ReadBodyAsync(HttpContext context)
     {
@@ -213,7 +187,7 @@ public sealed class FakeOpenAi : IAsyncDisposable
         {
             if (!cutByUs)
             {
-                streamAborted.TrySetResult();
+                OnStreamAborted();
             }
         });
         try
@@ -253,7 +227,7 @@ public sealed class FakeOpenAi : IAsyncDisposable
     /// <summary>
     /// Waits for <paramref name="gate"/>, writing an SSE comment line (<c>:</c>, ignored by SSE parsers) every 100 ms:
     /// Kestrel notices a client that went away only when a write fails, so this is what makes
-    /// <see cref="StreamAborted"/> complete while a stream is held.
+    /// <see cref="FakeProvider.StreamAborted"/> complete while a stream is held.
     /// </summary>
     private static async Task HoldAsync(HttpContext context, Task gate)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -21,7 +20,7 @@ namespace Modelplane.Testing.Providers;
 /// <see cref="EmbedFixture"/>.</item>
 /// </list>
 /// </summary>
-public sealed class FakeVertexAi : IAsyncDisposable
+public sealed class FakeVertexAi : FakeProvider
 {
     /// <summary>The folder of the replayed files.</summary>
     public static readonly string DataDir = TestData.PathOf("providers", "vertex-ai");
@@ -30,25 +29,16 @@ public sealed class FakeVertexAi : IAsyncDisposable
     /// https://oauth2.googleapis.com/token"), whichever URL the assertion is posted to.</summary>
     public const string DocumentedAudience = "https://oauth2.googleapis.com/token";
 
-    private readonly ConcurrentQueue<(int Status, string File, int? RetryAfter)> failures = new();
-    private readonly TaskCompletionSource streamAborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly RSA verificationKey;
-    private LoopbackServer server = null!;
     private int tokenRequests;
 
     private FakeVertexAi(RSA verificationKey) => this.verificationKey = verificationKey;
 
-    /// <summary>The server's base URI (use as <c>api_base</c>).</summary>
-    public Uri BaseUri => server.BaseUri;
-
     /// <summary>The token endpoint (use as the key's <c>token_uri</c>).</summary>
-    public Uri TokenUri => new(server.BaseUri, "/token");
-
-    /// <summary>Requests received, token requests included.</summary>
-    public IReadOnlyList<RecordedRequest> Requests => server.Requests;
+    public Uri TokenUri => new(BaseUri, "/token");
 
     /// <summary>Model requests received (token requests left out).</summary>
-    public IReadOnlyList<RecordedRequest> ModelRequests => [.. server.Requests.Where(r => r.PathAndQuery.StartsWith("/v1/", StringComparison.Ordinal))];
+    public IReadOnlyList<RecordedRequest> ModelRequests => [.. Requests.Where(r => r.PathAndQuery.StartsWith("/v1/", StringComparison.Ordinal))];
 
     /// <summary>Token requests whose assertion verified.</summary>
     public int TokenRequests => tokenRequests;
@@ -74,14 +64,12 @@ public sealed class FakeVertexAi : IAsyncDisposable
     /// <summary>When set, a stream waits for this before its last event.</summary>
     public Task? HoldBeforeLastEvent { get; set; }
 
-    /// <summary>Completes when a client disconnected while a stream was being written.</summary>
-    public Task StreamAborted => streamAborted.Task;
-
-    /// <summary>Starts the fake; token assertions must verify with <paramref name="verificationKey"/>'s public key.</summary>
+    /// <summary>Starts the fake (use <see cref="FakeProvider.BaseUri"/> as <c>api_base</c>); token assertions must
+    /// verify with <paramref name="verificationKey"/>'s public key.</summary>
     public static async Task<FakeVertexAi> StartAsync(RSA verificationKey)
     {
         var fake = new FakeVertexAi(verificationKey);
-        fake.server = await LoopbackServer.StartAsync(app =>
+        await fake.StartServerAsync(app =>
         {
             app.MapPost("/token", fake.TokenAsync);
             app.MapPost("/v1/projects/{project}/locations/{location}/publishers/google/models/{target}", fake.ModelAsync);
@@ -90,10 +78,7 @@ public sealed class FakeVertexAi : IAsyncDisposable
     }
 
     /// <summary>The next model request is answered with <paramref name="status"/> and <paramref name="fixtureFile"/>.</summary>
-    public void EnqueueFailure(int status, string fixtureFile, int? retryAfter = null) => failures.Enqueue((status, fixtureFile, retryAfter));
-
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() => server.DisposeAsync();
+    public void EnqueueFailure(int status, string fixtureFile, int? retryAfter = null) => QueueFailure(status, fixtureFile, retryAfter);
 
     private async Task TokenAsync(HttpContext context)
     {
@@ -137,14 +122,9 @@ public sealed class FakeVertexAi : IAsyncDisposable
             return;
         }
 
-        if (failures.TryDequeue(out var failure))
+        if (TryTakeFailure(context, out var status, out var file))
         {
-            if (failure.RetryAfter is { } seconds)
-            {
-                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            await LoopbackServer.WriteRawAsync(context, failure.Status, "application/json", Read(failure.File));
+            await LoopbackServer.WriteRawAsync(context, status, "application/json", Read(file));
             return;
         }
 
@@ -193,7 +173,7 @@ public sealed class FakeVertexAi : IAsyncDisposable
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            streamAborted.TrySetResult();
+            OnStreamAborted();
         }
     }
 

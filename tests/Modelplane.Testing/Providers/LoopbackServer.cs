@@ -16,9 +16,9 @@ namespace Modelplane.Testing.Providers;
 public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body);
 
 /// <summary>
-/// A real Kestrel server on 127.0.0.1 with an ephemeral port, the base of every wire-level fake provider. It records
-/// each request before the routes see it. Routes are mapped by the fake (minimal APIs); replies are recorded or
-/// documented bytes written with <see cref="WriteRawAsync"/> / <see cref="WriteSseAsync"/>.
+/// A real Kestrel server on 127.0.0.1 (an ephemeral port unless one is asked for), the base of every wire-level fake
+/// provider. It records each request before the routes see it. Routes are mapped by the fake (minimal APIs); replies
+/// are recorded or documented bytes written with <see cref="WriteRawAsync"/> / <see cref="WriteSseAsync"/>.
 /// </summary>
 public sealed class LoopbackServer : IAsyncDisposable
 {
@@ -37,11 +37,13 @@ public sealed class LoopbackServer : IAsyncDisposable
     public RecordedRequest LastRequest => requests.LastOrDefault() ?? throw new InvalidOperationException("The fake received no request.");
 
     /// <summary>Starts a server whose routes <paramref name="map"/> adds.</summary>
-    public static async Task<LoopbackServer> StartAsync(Action<IEndpointRouteBuilder> map)
+    /// <param name="map">Adds the routes.</param>
+    /// <param name="port">TCP port on 127.0.0.1; 0 (the default) picks a free one. A port in use fails the start.</param>
+    public static async Task<LoopbackServer> StartAsync(Action<IEndpointRouteBuilder> map, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         var server = new LoopbackServer(app);
         app.Use(async (context, next) =>

@@ -126,97 +126,95 @@ public sealed class ExternalModelRuntime : ServedEntityRuntime
         return answer;
     }
 
-    private async IAsyncEnumerable<ChatCompletionChunk> ChatStream(
-        IAsyncEnumerable<ChatCompletionChunk> upstream, ChatCompletionRequest request, InvocationContext context)
+    private IAsyncEnumerable<ChatCompletionChunk> ChatStream(IAsyncEnumerable<ChatCompletionChunk> upstream, ChatCompletionRequest request, InvocationContext context) =>
+        Account(upstream, context, request.StreamOptions?.IncludeUsage == true, () => estimator.Prompt(request), new StreamShape<ChatCompletionChunk>(
+            c => c.Usage,
+            c => c.Usage = null,
+            c => c.Choices.Count,
+            (c, text) =>
+            {
+                foreach (var delta in c.Choices.Select(choice => choice.Delta))
+                {
+                    text.Append(delta?.Content).Append(delta?.Refusal);
+                    foreach (var call in delta?.ToolCalls ?? [])
+                    {
+                        text.Append(call.Function?.Name).Append(call.Function?.Arguments);
+                    }
+                }
+            },
+            (last, usage) => new ChatCompletionChunk { Id = last?.Id, Created = last?.Created ?? 0, Model = last?.Model, Usage = usage }));
+
+    private IAsyncEnumerable<Completion> CompletionStream(IAsyncEnumerable<Completion> upstream, CompletionRequest request, InvocationContext context) =>
+        Account(upstream, context, request.StreamOptions?.IncludeUsage == true, () => estimator.Prompt(request), new StreamShape<Completion>(
+            c => c.Usage,
+            c => c.Usage = null,
+            c => c.Choices.Count,
+            (c, text) =>
+            {
+                foreach (var choice in c.Choices)
+                {
+                    text.Append(choice.Text);
+                }
+            },
+            (last, usage) => new Completion { Id = last?.Id, Created = last?.Created ?? 0, Model = last?.Model, Usage = usage }));
+
+    /// <summary>
+    /// Passes a stream's chunks on, taking its usage chunk: dropped when the caller did not ask for usage, estimated from
+    /// the streamed text (and sent, when asked) when the provider gave none. The usage lands on the context at the end,
+    /// also when the stream is cut short (then estimated from what was streamed, unless the provider had reported it).
+    /// </summary>
+    private async IAsyncEnumerable<T> Account<T>(IAsyncEnumerable<T> upstream, InvocationContext context, bool wantsUsage, Func<int> prompt, StreamShape<T> shape)
+        where T : class
     {
-        var wantsUsage = request.StreamOptions?.IncludeUsage == true;
         var text = new StringBuilder();
         Usage? usage = null;
-        ChatCompletionChunk? last = null;
-        await foreach (var chunk in upstream)
+        T? last = null;
+        var recorded = false;
+        try
         {
-            last = chunk;
-            foreach (var choice in chunk.Choices)
+            await foreach (var chunk in upstream)
             {
-                text.Append(choice.Delta?.Content).Append(choice.Delta?.Refusal);
-                foreach (var call in choice.Delta?.ToolCalls ?? [])
+                last = chunk;
+                shape.AppendText(chunk, text);
+                if (shape.UsageOf(chunk) is { } reported)
                 {
-                    text.Append(call.Function?.Name).Append(call.Function?.Arguments);
-                }
-            }
-
-            if (chunk.Usage is not null)
-            {
-                usage = chunk.Usage;
-                if (!wantsUsage)
-                {
-                    if (chunk.Choices.Count == 0)
+                    usage = reported;
+                    if (!wantsUsage)
                     {
-                        continue;
+                        if (shape.Choices(chunk) == 0)
+                        {
+                            continue;
+                        }
+
+                        shape.ClearUsage(chunk);
                     }
-
-                    chunk.Usage = null;
                 }
+
+                yield return chunk;
             }
 
-            yield return chunk;
-        }
-
-        if (Missing(usage))
-        {
-            usage = Usage.Of(estimator.Prompt(request), estimator.Count(text.ToString()));
-            context.UsageEstimated = true;
-            if (wantsUsage)
+            if (Missing(usage))
             {
-                yield return new ChatCompletionChunk { Id = last?.Id, Created = last?.Created ?? 0, Model = last?.Model, Usage = usage };
-            }
-        }
-
-        Record(context, usage!);
-    }
-
-    private async IAsyncEnumerable<Completion> CompletionStream(IAsyncEnumerable<Completion> upstream, CompletionRequest request, InvocationContext context)
-    {
-        var wantsUsage = request.StreamOptions?.IncludeUsage == true;
-        var text = new StringBuilder();
-        Usage? usage = null;
-        Completion? last = null;
-        await foreach (var chunk in upstream)
-        {
-            last = chunk;
-            foreach (var choice in chunk.Choices)
-            {
-                text.Append(choice.Text);
-            }
-
-            if (chunk.Usage is not null)
-            {
-                usage = chunk.Usage;
-                if (!wantsUsage)
+                usage = Usage.Of(prompt(), estimator.Count(text.ToString()));
+                context.UsageEstimated = true;
+                if (wantsUsage)
                 {
-                    if (chunk.Choices.Count == 0)
-                    {
-                        continue;
-                    }
-
-                    chunk.Usage = null;
+                    yield return shape.UsageChunk(last, usage);
                 }
             }
 
-            yield return chunk;
+            Record(context, usage!);
+            recorded = true;
         }
-
-        if (Missing(usage))
+        finally
         {
-            usage = Usage.Of(estimator.Prompt(request), estimator.Count(text.ToString()));
-            context.UsageEstimated = true;
-            if (wantsUsage)
+            // A stream cut short (client gone, upstream broken, timeout) still used tokens: count what was streamed.
+            if (!recorded)
             {
-                yield return new Completion { Id = last?.Id, Created = last?.Created ?? 0, Model = last?.Model, Usage = usage };
+                context.UsageEstimated = Missing(usage);
+                Record(context, Missing(usage) ? Usage.Of(prompt(), estimator.Count(text.ToString())) : usage!);
             }
         }
-
-        Record(context, usage!);
     }
 
     /// <summary>Owns the deadline for a stream's life, and turns its expiry into a 504 (sent as the stream's error event).</summary>
@@ -262,3 +260,7 @@ public sealed class ExternalModelRuntime : ServedEntityRuntime
         _ => "'input' for embeddings",
     };
 }
+
+/// <summary>How <see cref="ExternalModelRuntime"/> reads one kind of stream chunk: its usage, its choices and its text.</summary>
+internal sealed record StreamShape<T>(
+    Func<T, Usage?> UsageOf, Action<T> ClearUsage, Func<T, int> Choices, Action<T, StringBuilder> AppendText, Func<T?, Usage, T> UsageChunk);

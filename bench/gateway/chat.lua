@@ -1,0 +1,14 @@
+-- wrk script for bench/gateway/run.sh: POSTs the file named by BENCH_BODY as application/json with the extra headers
+-- in BENCH_HEADERS ("Name: value" pairs separated by "|", e.g. "Authorization: Bearer x|x-portkey-provider: openai").
+-- Every request sends the same bytes.
+local path = os.getenv("BENCH_BODY")
+local f = assert(io.open(path, "rb"), "BENCH_BODY must name a readable file")
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+for pair in string.gmatch(os.getenv("BENCH_HEADERS") or "", "[^|]+") do
+  local name, value = string.match(pair, "^%s*([^:]+):%s*(.-)%s*$")
+  assert(name, "BENCH_HEADERS: '" .. pair .. "' is not 'Name: value'")
+  wrk.headers[name] = value
+end
