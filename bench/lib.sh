@@ -1,9 +1,94 @@
-# Measurement helpers for bench/run.sh (sourced, not run). They read the script's globals: WORK, HZ, NODE_PID,
-# ECHO_PID, NODE_URL, TOKEN, DURATION, WARMUP, NOISY_CORES, NOISY_RETRIES, RETRY_BUDGET, QUIET_WAIT.
+# Helpers of bench/run.sh and bench/gateway/run.sh (sourced, not run): set-up and teardown, memory, the node's API, CPU
+# accounting, quiet-machine waits, and bench/run.sh's wrk runs (run_wrk, measure_group; the gateway bench has its own
+# measure_group). They read the script's globals: ROOT, WORK, HZ, PIDS, CLI_DLL, DATA, NODE_PID, ECHO_PID, NODE_PORT,
+# NODE_URL, TOKEN, DURATION, WARMUP, KEEP_WORK, RESULTS, NOISY_CORES, NOISY_RETRIES, RETRY_BUDGET, QUIET_WAIT.
 # shellcheck shell=bash
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+
+# --- set-up and teardown -----------------------------------------------------------------------------------------------
+install_missing() { # command package: apt-installs the package when the command is missing (as root; dies otherwise)
+  command -v "$1" >/dev/null && return 0
+  [[ $(id -u) == 0 ]] || die "$1 is missing; install it (apt-get install -y $2) or run as root."
+  log "$1 is missing: apt-get update && apt-get install -y $2"
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2"
+}
+need_tools() { local tool; for tool in "$@"; do command -v "$tool" >/dev/null || die "$tool is needed."; done; }
+ports_free() { # port…: dies when something already listens on one of them on 127.0.0.1
+  local port
+  for port in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port on 127.0.0.1 is already in use."; fi
+  done
+}
+
+# finish status file…: the end of a script's EXIT trap. Kills the processes in PIDS (servers, samplers) and waits for
+# them; after a failure (status ≠ 0) prints the last 20 lines of each non-empty file given; removes WORK unless
+# KEEP_WORK=1; exits with status.
+finish() {
+  local status=$1 pid f
+  shift
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ $status != 0 ]]; then
+    for f in "$@"; do
+      if [[ -s $f ]]; then log "--- tail of $(basename "$f")"; tail -n 20 "$f" >&2; echo >&2; fi
+    done
+  fi
+  if [[ $KEEP_WORK == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+  exit "$status"
+}
+
+wait_http() { # url pid what: polls url every 0.2 s for up to 60 s; dies when pid exits first
+  for _ in $(seq 1 300); do
+    kill -0 "$2" 2>/dev/null || die "$3 exited during start-up."
+    curl -fs -o /dev/null "$1" && return 0
+    sleep 0.2
+  done
+  die "$3 did not answer $1 within 60 s."
+}
+
+build_release() { # project file: dotnet build -c Release, appending to WORK/build.log; dies printing the log on failure
+  dotnet build "$1" -c Release -nologo -v quiet >>"$WORK/build.log" 2>&1 \
+    || { cat "$WORK/build.log" >&2; die "build of $(dirname "$1") failed."; }
+}
+
+# set_commit path…: COMMIT names what was measured: BENCH_COMMIT when set (a tree that is not a git checkout, e.g. a
+# `git archive` export), else the short HEAD, plus ", with uncommitted changes in <path>/ or <path>/" when git status
+# shows changes under the paths.
+set_commit() {
+  if [[ -n ${BENCH_COMMIT:-} ]]; then COMMIT=$BENCH_COMMIT; return 0; fi
+  COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
+  if [[ -n $(GIT_OPTIONAL_LOCKS=0 git status --porcelain -- "$@" 2>/dev/null) ]]; then
+    COMMIT="$COMMIT, with uncommitted changes in $(printf '%s/ or ' "$@" | sed 's/ or $//')"
+  fi
+}
+
+# start_node NAME=VALUE…: `modelplane serve` (CLI_DLL) on NODE_PORT with data dir DATA and those settings in its
+# environment, stdout to WORK/node.out and the log to WORK/node.log; sets NODE_PID (env execs dotnet, so it is the
+# node's) and adds it to PIDS. wait_node_token then waits for it to answer and reads its admin token into TOKEN.
+start_node() {
+  env "$@" dotnet "$CLI_DLL" serve --port "$NODE_PORT" --data-dir "$DATA" >"$WORK/node.out" 2>"$WORK/node.log" &
+  NODE_PID=$!
+  PIDS+=("$NODE_PID")
+}
+wait_node_token() {
+  wait_http "$NODE_URL/v2/health/live" "$NODE_PID" "the node"
+  for _ in $(seq 1 50); do [[ -s $DATA/admin-token ]] && break; sleep 0.2; done
+  [[ -s $DATA/admin-token ]] || die "the node wrote no admin-token."
+  TOKEN=$(tr -d '\n' <"$DATA/admin-token")
+}
+
+# set_results prefix: RESULTS, or bench/results/<prefix><UTC date>.md (then -2, -3… when taken); creates its folder.
+set_results() {
+  local date n=2
+  date=$(date -u +%Y-%m-%d)
+  if [[ -z $RESULTS ]]; then
+    RESULTS=bench/results/$1$date.md
+    while [[ -e $RESULTS ]]; do RESULTS=bench/results/$1$date-$n.md n=$((n + 1)); done
+  fi
+  mkdir -p "$(dirname "$RESULTS")"
+}
 
 # --- memory ------------------------------------------------------------------------------------------------------------
 # Samples a process's VmRSS (kB) every 200 ms as "<epoch seconds> <kB>" lines until it exits. Bash builtins only, so
@@ -127,6 +212,12 @@ wait_quiet() { # max seconds
     sleep 3
     IDLE_BUSY=$(busy_cores)
   done
+}
+# Before the load runs: wait_quiet QUIET_WAIT; QUIET_BEFORE = the cores the machine used while the servers idled.
+wait_quiet_before_load() {
+  wait_quiet "$QUIET_WAIT"
+  QUIET_BEFORE=$IDLE_BUSY
+  log "machine CPU while the servers idle: $IDLE_BUSY cores"
 }
 
 noisy() { awk -v o="$(field "$1" 10)" -v max="$NOISY_CORES" 'BEGIN { exit !(o >= max) }'; }

@@ -60,19 +60,10 @@ NODE_SETTINGS="Modelplane__Serving__ScaleToZeroIdleMinutes=$COLD_IDLE_MINUTES Mo
 BENCH_T0=$SECONDS
 
 # --- tools --------------------------------------------------------------------------------------------------------------
-install_missing() { # command package
-  command -v "$1" >/dev/null && return 0
-  [[ $(id -u) == 0 ]] || die "$1 is missing; install it (apt-get install -y $2) or run as root."
-  log "$1 is missing: apt-get update && apt-get install -y $2"
-  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2"
-}
 install_missing wrk wrk
 install_missing gnuplot gnuplot-nox
-for tool in curl ps pgrep; do command -v "$tool" >/dev/null || die "$tool is needed."; done
-
-for port in "$ECHO_PORT" "$NODE_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port on 127.0.0.1 is already in use."; fi
-done
+need_tools curl ps pgrep
+ports_free "$ECHO_PORT" "$NODE_PORT"
 
 # --- processes and cleanup ---------------------------------------------------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/modelplane-bench.XXXXXX")
@@ -85,50 +76,21 @@ cleanup() {
     # What the node knew about its served entities when the bench failed.
     for e in "$ENDPOINT:iris-1" "$BATCHED:$BATCHED" "$COLD:$COLD"; do save_entity_logs "${e%%:*}" "${e#*:}"; done
   fi
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  if [[ $status != 0 ]]; then
-    for f in "$WORK"/node.log "$WORK"/echo.log "$WORK"/cli.log "$WORK"/*-logs.json; do
-      if [[ -s $f ]]; then log "--- tail of $(basename "$f")"; tail -n 20 "$f" >&2; echo >&2; fi
-    done
-  fi
-  if [[ $KEEP_WORK == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-  exit "$status"
+  finish "$status" "$WORK"/node.log "$WORK"/echo.log "$WORK"/cli.log "$WORK"/*-logs.json
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_http() { # url pid what
-  for _ in $(seq 1 300); do
-    kill -0 "$2" 2>/dev/null || die "$3 exited during start-up."
-    curl -fs -o /dev/null "$1" && return 0
-    sleep 0.2
-  done
-  die "$3 did not answer $1 within 60 s."
-}
-
 # --- build -------------------------------------------------------------------------------------------------------------
 log "building src/Modelplane.Cli (with its worker) and bench/EchoServer (Release)"
 BUILD_T0=$SECONDS
-dotnet build src/Modelplane.Cli/Modelplane.Cli.csproj -c Release -nologo -v quiet >"$WORK/build.log" 2>&1 \
-  || { cat "$WORK/build.log" >&2; die "build of src/Modelplane.Cli failed."; }
-dotnet build bench/EchoServer/EchoServer.csproj -c Release -nologo -v quiet >>"$WORK/build.log" 2>&1 \
-  || { cat "$WORK/build.log" >&2; die "build of bench/EchoServer failed."; }
+build_release src/Modelplane.Cli/Modelplane.Cli.csproj
+build_release bench/EchoServer/EchoServer.csproj
 BUILD_SECONDS=$((SECONDS - BUILD_T0))
 [[ -x $(dirname "$CLI_DLL")/worker/Modelplane.Worker ]] || die "the build left no worker at $(dirname "$CLI_DLL")/worker/."
 
 # What was measured: the commit, and whether src/ differed from it when it was built.
-# BENCH_COMMIT names it when the tree is not a git checkout (e.g. a `git archive` export).
-if [[ -n ${BENCH_COMMIT:-} ]]; then
-  COMMIT=$BENCH_COMMIT
-else
-  COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
-  if [[ -n $(GIT_OPTIONAL_LOCKS=0 git status --porcelain -- src 2>/dev/null) ]]; then COMMIT="$COMMIT, with uncommitted changes in src/"; fi
-fi
+set_commit src
 
 # --- request bodies (the same bytes go to the echo and to the node) --------------------------------------------------
 CSV=$ROOT/examples/iris/data/iris.csv
@@ -146,21 +108,16 @@ log "starting the echo baseline on $ECHO_URL and a node on $NODE_URL (data dir $
 dotnet "$ECHO_DLL" "$ECHO_PORT" >"$WORK/echo.log" 2>&1 &
 ECHO_PID=$!
 PIDS+=("$ECHO_PID")
-# shellcheck disable=SC2086 # the settings are lists of NAME=VALUE words on purpose; env execs dotnet, so the PID is the node.
-env $NODE_SETTINGS $NODE_ENV dotnet "$CLI_DLL" serve --port "$NODE_PORT" --data-dir "$DATA" >"$WORK/node.out" 2>"$WORK/node.log" &
-NODE_PID=$!
-PIDS+=("$NODE_PID")
+# shellcheck disable=SC2086 # the settings are lists of NAME=VALUE words on purpose.
+start_node $NODE_SETTINGS $NODE_ENV
 wait_http "$ECHO_URL/" "$ECHO_PID" "the echo server"
-wait_http "$NODE_URL/v2/health/live" "$NODE_PID" "the node"
+wait_node_token
 
 rss_sampler "$NODE_PID" "$WORK/rss-node.txt" &
 PIDS+=("$!")
 rss_sampler "$ECHO_PID" "$WORK/rss-echo.txt" &
 PIDS+=("$!")
 
-for _ in $(seq 1 50); do [[ -s $DATA/admin-token ]] && break; sleep 0.2; done
-[[ -s $DATA/admin-token ]] || die "the node wrote no admin-token."
-TOKEN=$(tr -d '\n' <"$DATA/admin-token")
 mp() { dotnet "$CLI_DLL" "$@" --host "$NODE_URL" --token "$TOKEN" >>"$WORK/cli.log" 2>&1 || die "modelplane $* failed (see cli.log)."; }
 
 # Replica RSS: one sampler per worker pid of an endpoint, appending to rss-worker-<endpoint>.txt; a replica replaced
@@ -227,9 +184,7 @@ ACCURACY=$(paste -d' ' <(tail -n +2 "$CSV" | cut -d, -f5) \
 log "150-row answer: $ACCURACY labels match iris.csv"
 
 # --- load runs ----------------------------------------------------------------------------------------------------------
-wait_quiet "$QUIET_WAIT"
-QUIET_BEFORE=$IDLE_BUSY
-log "machine CPU while the servers idle: $IDLE_BUSY cores"
+wait_quiet_before_load
 
 # Warm-up of the servers (JIT tiering, pools, ORT arenas) before anything is measured; each run below also has its own.
 log "warm-up: ${GLOBAL_WARMUP}s per server and body at -t2 -c32"
@@ -321,12 +276,7 @@ done
 BENCH_SECONDS=$((SECONDS - BENCH_T0))
 
 # --- results ----------------------------------------------------------------------------------------------------------
-DATE=$(date -u +%Y-%m-%d)
-if [[ -z $RESULTS ]]; then
-  RESULTS=bench/results/$DATE.md n=2
-  while [[ -e $RESULTS ]]; do RESULTS=bench/results/$DATE-$n.md n=$((n + 1)); done
-fi
-mkdir -p "$(dirname "$RESULTS")"
+set_results ""
 # shellcheck source=bench/report.sh
 source bench/report.sh
 write_chart

@@ -10,36 +10,30 @@ noisy_mark() { if run_noisy "$1"; then printf ' (noisy)'; fi; }
 noisy_list() { local id; for id in "${RUN_IDS[@]}"; do if run_noisy "$id"; then printf '%s ' "$id"; fi; done; }
 upstream_counts() { tail -n 1 "$WORK/upstream.out" 2>/dev/null || echo '(none printed)'; }
 
-headline_chat() {
-  local conc way id base
-  echo "| Conc | Way | req/s | p50 ms | p99 ms | req/s ÷ direct | p50 ÷ direct | p99 ÷ direct | p50 added |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+headline() { # kind: chat (wrk) or stream (ttfb.js); a row per concurrency and way, ratios against direct
+  local kind=$1 conc way id base name cells ratios
+  if [[ $kind == chat ]]; then
+    echo "| Conc | Way | req/s | p50 ms | p99 ms | req/s ÷ direct | p50 ÷ direct | p99 ÷ direct | p50 added |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+  else
+    echo "| Conc | Way | streams/s | TTFB p50 ms | TTFB p99 ms | [DONE] p50 ms | [DONE] p99 ms | TTFB p50 ÷ direct | TTFB p99 ÷ direct | TTFB p50 added |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+  fi
   for conc in $CONCS; do
-    base=chat-direct-c$conc
+    base=$kind-direct-c$conc
     for way in "${WAYS[@]}"; do
-      id=chat-$way-c$conc
+      id=$kind-$way-c$conc
+      cells="$(fmt_int "${R[$id.rps]}") | $(fmt_ms "${R[$id.p50]}") | $(fmt_ms "${R[$id.p99]}")"
+      if [[ $kind == stream ]]; then cells+=" | $(fmt_ms "${R[$id.d50]}") | $(fmt_ms "${R[$id.d99]}")"; fi
       if [[ $way == direct ]]; then
-        echo "| $conc | **direct**$(noisy_mark "$id") | $(fmt_int "${R[$id.rps]}") | $(fmt_ms "${R[$id.p50]}") | $(fmt_ms "${R[$id.p99]}") | 1 | 1 | 1 | |"
+        name="**direct**" ratios="1 | 1 |"
+        if [[ $kind == chat ]]; then ratios="1 | $ratios"; fi
       else
-        echo "| $conc | ${WAY_NAME[$way]}$(noisy_mark "$id") | $(fmt_int "${R[$id.rps]}") | $(fmt_ms "${R[$id.p50]}") | $(fmt_ms "${R[$id.p99]}") | $(ratio "${R[$id.rps]}" "${R[$base.rps]}") | $(ratio "${R[$id.p50]}" "${R[$base.p50]}") | $(ratio "${R[$id.p99]}" "${R[$base.p99]}") | $(diff_ms "${R[$id.p50]}" "${R[$base.p50]}") ms |"
+        name=${WAY_NAME[$way]}
+        ratios="$(ratio "${R[$id.p50]}" "${R[$base.p50]}") | $(ratio "${R[$id.p99]}" "${R[$base.p99]}") | $(diff_ms "${R[$id.p50]}" "${R[$base.p50]}") ms"
+        if [[ $kind == chat ]]; then ratios="$(ratio "${R[$id.rps]}" "${R[$base.rps]}") | $ratios"; fi
       fi
-    done
-  done
-}
-
-headline_stream() {
-  local conc way id base
-  echo "| Conc | Way | streams/s | TTFB p50 ms | TTFB p99 ms | [DONE] p50 ms | [DONE] p99 ms | TTFB p50 ÷ direct | TTFB p99 ÷ direct | TTFB p50 added |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
-  for conc in $CONCS; do
-    base=stream-direct-c$conc
-    for way in "${WAYS[@]}"; do
-      id=stream-$way-c$conc
-      if [[ $way == direct ]]; then
-        echo "| $conc | **direct**$(noisy_mark "$id") | $(fmt_int "${R[$id.rps]}") | $(fmt_ms "${R[$id.p50]}") | $(fmt_ms "${R[$id.p99]}") | $(fmt_ms "${R[$id.d50]}") | $(fmt_ms "${R[$id.d99]}") | 1 | 1 | |"
-      else
-        echo "| $conc | ${WAY_NAME[$way]}$(noisy_mark "$id") | $(fmt_int "${R[$id.rps]}") | $(fmt_ms "${R[$id.p50]}") | $(fmt_ms "${R[$id.p99]}") | $(fmt_ms "${R[$id.d50]}") | $(fmt_ms "${R[$id.d99]}") | $(ratio "${R[$id.p50]}" "${R[$base.p50]}") | $(ratio "${R[$id.p99]}" "${R[$base.p99]}") | $(diff_ms "${R[$id.p50]}" "${R[$base.p50]}") ms |"
-      fi
+      echo "| $conc | $name$(noisy_mark "$id") | $cells | $ratios |"
     done
   done
 }
@@ -67,12 +61,12 @@ write_report() {
   echo
   echo "**Non-streamed chat completion** (wrk, \`-t1 -c1\` at 1, \`-t2 -cN\` above; req/s, latency to the whole answer):"
   echo
-  headline_chat
+  headline chat
   echo
   echo "**Streamed chat completion** (\`bench/gateway/ttfb.js\`: N keep-alive connections each sending one request after"
   echo "another; TTFB = from writing the request to the first \`data:\` of the body; [DONE] = to \`data: [DONE]\`):"
   echo
-  headline_stream
+  headline stream
   echo
   echo "Ratios are against **direct** measured in the same group (the ways run back to back at each concurrency). \"Added\" is"
   echo "the gateway's p50 minus direct's p50."

@@ -55,18 +55,12 @@ if [[ $MODELPLANE == 1 ]]; then WAYS=(direct modelplane portkey); fi
 BENCH_T0=$SECONDS
 
 # --- tools -------------------------------------------------------------------------------------------------------------
-if ! command -v wrk >/dev/null; then
-  [[ $(id -u) == 0 ]] || die "wrk is missing; install it (apt-get install -y wrk) or run as root."
-  log "wrk is missing: apt-get update && apt-get install -y wrk"
-  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
-fi
-for tool in node npm curl ps; do command -v "$tool" >/dev/null || die "$tool is needed."; done
+install_missing wrk wrk
+need_tools node npm curl ps
 if [[ $MODELPLANE == 1 ]]; then command -v dotnet >/dev/null || die "dotnet is needed for the Modelplane leg (MODELPLANE=0 leaves it out)."; fi
 ports=("$UPSTREAM_PORT" "$PORTKEY_PORT")
 if [[ $MODELPLANE == 1 ]]; then ports+=("$NODE_PORT"); fi
-for port in "${ports[@]}"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port on 127.0.0.1 is already in use."; fi
-done
+ports_free "${ports[@]}"
 
 # --- processes and cleanup ---------------------------------------------------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/modelplane-gateway-bench.XXXXXX")
@@ -74,29 +68,9 @@ HZ=$(getconf CLK_TCK)
 PIDS=()
 TOKEN=
 NODE_PID=
-cleanup() {
-  local status=$? pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ $status != 0 ]]; then
-    for f in "$WORK"/node.log "$WORK"/portkey.log "$WORK"/upstream.log "$WORK"/npm.log "$WORK"/build.log "$WORK"/create.json; do
-      if [[ -s $f ]]; then log "--- tail of $(basename "$f")"; tail -n 20 "$f" >&2; echo >&2; fi
-    done
-  fi
-  if [[ $KEEP_WORK == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-  exit "$status"
-}
+cleanup() { finish $? "$WORK"/node.log "$WORK"/portkey.log "$WORK"/upstream.log "$WORK"/npm.log "$WORK"/build.log "$WORK"/create.json; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-wait_http() { # url pid what
-  for _ in $(seq 1 300); do
-    kill -0 "$2" 2>/dev/null || die "$3 exited during start-up."
-    curl -fs -o /dev/null "$1" && return 0
-    sleep 0.2
-  done
-  die "$3 did not answer $1 within 60 s."
-}
 
 # --- Portkey (npm) and Modelplane (dotnet) -----------------------------------------------------------------------------
 # node_modules/ is installed from package-lock.json (npm ci) when missing or older than the lock file. --ignore-scripts:
@@ -112,8 +86,7 @@ BUILD_SECONDS=0
 if [[ $MODELPLANE == 1 && $BUILD == 1 ]]; then
   log "building src/Modelplane.Cli (Release)"
   BUILD_T0=$SECONDS
-  dotnet build src/Modelplane.Cli/Modelplane.Cli.csproj -c Release -nologo -v quiet >"$WORK/build.log" 2>&1 \
-    || { cat "$WORK/build.log" >&2; die "build of src/Modelplane.Cli failed."; }
+  build_release src/Modelplane.Cli/Modelplane.Cli.csproj
   BUILD_SECONDS=$((SECONDS - BUILD_T0))
 fi
 if [[ $MODELPLANE == 1 ]]; then
@@ -123,14 +96,7 @@ if [[ $MODELPLANE == 1 ]]; then
   CLI_DLL=$WORK/modelplane-bin/$(basename "$CLI_DLL")
 fi
 
-if [[ -n ${BENCH_COMMIT:-} ]]; then
-  COMMIT=$BENCH_COMMIT
-else
-  COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
-  if [[ -n $(GIT_OPTIONAL_LOCKS=0 git status --porcelain -- src bench/gateway 2>/dev/null) ]]; then
-    COMMIT="$COMMIT, with uncommitted changes in src/ or bench/gateway/"
-  fi
-fi
+set_commit src bench/gateway
 
 # --- request bodies: the same messages every way; "model" names the upstream model, or the endpoint for Modelplane --
 MESSAGES='[{"role":"developer","content":"You are a helpful assistant."},{"role":"user","content":"Hello!"}]'
@@ -157,14 +123,9 @@ wait_http "$PORTKEY_URL/" "$PORTKEY_PID" "Portkey's gateway"
 if [[ $MODELPLANE == 1 ]]; then
   DATA=$(mktemp -d "$WORK/data.XXXXXX")
   log "starting a node on $NODE_URL (data dir $DATA)"
-  # shellcheck disable=SC2086 # NODE_ENV is a list of NAME=VALUE words on purpose; env execs dotnet, so the PID is the node.
-  env $NODE_ENV dotnet "$CLI_DLL" serve --port "$NODE_PORT" --data-dir "$DATA" >"$WORK/node.out" 2>"$WORK/node.log" &
-  NODE_PID=$!
-  PIDS+=("$NODE_PID")
-  wait_http "$NODE_URL/v2/health/live" "$NODE_PID" "the node"
-  for _ in $(seq 1 50); do [[ -s $DATA/admin-token ]] && break; sleep 0.2; done
-  [[ -s $DATA/admin-token ]] || die "the node wrote no admin-token."
-  TOKEN=$(tr -d '\n' <"$DATA/admin-token")
+  # shellcheck disable=SC2086 # NODE_ENV is a list of NAME=VALUE words on purpose.
+  start_node $NODE_ENV
+  wait_node_token
   cat >"$WORK/endpoint.json" <<EOF
 {"name": "$ENDPOINT", "config": {"served_entities": [{"name": "chat", "external_model": {"provider": "custom", "name": "gpt-4o", "task": "llm/v1/chat", "custom_provider_config": {"custom_provider_url": "$UPSTREAM_URL/v1", "bearer_token_auth": {"token_plaintext": "bench"}}}}]}}
 EOF
@@ -244,7 +205,7 @@ load() {
   if ((conc > 1)); then threads=2; fi
   if [[ $kind == chat ]]; then
     BENCH_BODY=$WORK/chat-$way.json BENCH_HEADERS=${WAY_HEADERS[$way]} \
-      wrk -t"$threads" -c"$conc" -d"${seconds}s" $latency -s "$GW/chat.lua" "${WAY_URL[$way]}"
+      wrk -t"$threads" -c"$conc" -d"${seconds}s" $latency -s "$ROOT/bench/post.lua" "${WAY_URL[$way]}"
   else
     IFS='|' read -ra hdr <<<"${WAY_HEADERS[$way]}"
     for x in "${hdr[@]}"; do h+=(--header "$x"); done
@@ -336,9 +297,7 @@ measure_group() {
   done
 }
 
-wait_quiet "$QUIET_WAIT"
-QUIET_BEFORE=$IDLE_BUSY
-log "machine CPU while the servers idle: $IDLE_BUSY cores"
+wait_quiet_before_load
 
 log "warm-up: ${GLOBAL_WARMUP}s per way and kind at -c16"
 for way in "${WAYS[@]}"; do
@@ -365,12 +324,7 @@ wait "$UPSTREAM_PID" 2>/dev/null || true
 BENCH_SECONDS=$((SECONDS - BENCH_T0))
 
 # --- results -----------------------------------------------------------------------------------------------------------
-DATE=$(date -u +%Y-%m-%d)
-if [[ -z $RESULTS ]]; then
-  RESULTS=bench/results/gateway-$DATE.md n=2
-  while [[ -e $RESULTS ]]; do RESULTS=bench/results/gateway-$DATE-$n.md n=$((n + 1)); done
-fi
-mkdir -p "$(dirname "$RESULTS")"
+set_results gateway-
 # shellcheck source=bench/gateway/report.sh
 source bench/gateway/report.sh
 write_report >"$RESULTS"

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
+using Modelplane.Testing;
+using Modelplane.Testing.Processes;
 
 namespace Modelplane.Examples.Tests;
 
@@ -26,7 +26,7 @@ public sealed class ChatGatewayExampleTests(ChatGatewayExample example) : IClass
             environment["MODELPLANE_TOKEN"] = example.Token;
         }
 
-        var (exitCode, stdout, stderr) = await ExampleProcess.RunAsync(ExampleProcess.ChatProgramDll, args, environment);
+        var (exitCode, stdout, stderr) = await ChildProcess.RunAsync(ExamplePrograms.ChatProgramDll, args, environment);
 
         Assert.True(exitCode == 0, $"ChatProgram {endpoint} exited {exitCode}: {stderr}\n{stdout}");
         var lines = ReadLines(stdout);
@@ -59,8 +59,8 @@ public sealed class ChatGatewayExampleTests(ChatGatewayExample example) : IClass
 
         private static Recorded OpenAi()
         {
-            var answer = JsonNode.Parse(File.ReadAllText(ExampleProcess.RepoPath("tests", "testdata", "openai", "examples", "chat_default.response.json")))!;
-            var chunks = DataLines(ExampleProcess.RepoPath("tests", "testdata", "openai", "recorded_streams", "chat_stream_plain_text.sse"));
+            var answer = JsonNode.Parse(File.ReadAllText(TestData.PathOf("openai", "examples", "chat_default.response.json")))!;
+            var chunks = DataLines(TestData.PathOf("openai", "recorded_streams", "chat_stream_plain_text.sse"));
             var text = string.Concat(chunks.SelectMany(c => c["choices"]!.AsArray()).Select(c => (string?)c!["delta"]!["content"]));
             var usage = chunks.Last(c => c["usage"] is JsonObject)["usage"]!;
             return new("gpt-4o", (string)answer["choices"]![0]!["message"]!["content"]!,
@@ -70,8 +70,8 @@ public sealed class ChatGatewayExampleTests(ChatGatewayExample example) : IClass
 
         private static Recorded Anthropic()
         {
-            var answer = JsonNode.Parse(File.ReadAllText(ExampleProcess.RepoPath("tests", "testdata", "providers", "anthropic", "messages_response.json")))!;
-            var events = DataLines(ExampleProcess.RepoPath("tests", "testdata", "openai", "anthropic", "basic_response.sse"));
+            var answer = JsonNode.Parse(File.ReadAllText(TestData.PathOf("providers", "anthropic", "messages_response.json")))!;
+            var events = DataLines(TestData.PathOf("openai", "anthropic", "basic_response.sse"));
             var text = string.Concat(events.Where(e => (string?)e["type"] == "content_block_delta").Select(e => (string?)e["delta"]!["text"]));
             var input = (int)events.Single(e => (string?)e["type"] == "message_start")["message"]!["usage"]!["input_tokens"]!;
             var output = (int)events.Last(e => (string?)e["type"] == "message_delta")["usage"]!["output_tokens"]!;
@@ -98,8 +98,8 @@ public sealed class ChatGatewayExampleTests(ChatGatewayExample example) : IClass
 public sealed class ChatGatewayExample : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
-    private ExampleProcess? fakes;
-    private ExampleProcess? node;
+    private ChildProcess? fakes;
+    private ChildProcess? node;
 
     /// <summary>The node's data dir (holds <c>admin-token</c>).</summary>
     public string DataDir { get; } = Directory.CreateTempSubdirectory("modelplane-chat-gateway-").FullName;
@@ -111,15 +111,15 @@ public sealed class ChatGatewayExample : IAsyncLifetime
     public string Token { get; private set; } = "";
 
     /// <summary>A file of <c>examples/chat-gateway</c>.</summary>
-    public static string BodyFile(string name) => ExampleProcess.RepoPath("examples", "chat-gateway", name);
+    public static string BodyFile(string name) => ExamplePrograms.RepoPath("examples", "chat-gateway", name);
 
     public async Task InitializeAsync()
     {
-        fakes = ExampleProcess.Start(ExampleProcess.FakeProvidersDll, ["--openai-port", "0", "--anthropic-port", "0"], new Dictionary<string, string>());
+        fakes = ChildProcess.Start(ExamplePrograms.FakeProvidersDll, ["--openai-port", "0", "--anthropic-port", "0"]);
         var bases = await fakes.WaitForStdoutAsync(s => s.Split('\n').Count(l => l.Contains("_api_base=", StringComparison.Ordinal)) == 2, StartTimeout);
         var urls = bases.Split('\n').Where(l => l.Contains('=', StringComparison.Ordinal)).Select(l => l.Trim().Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
 
-        node = ExampleProcess.Start(ExampleProcess.CliDll, ["serve", "--port", "0", "--data-dir", DataDir, "--output", "json"], new Dictionary<string, string>());
+        node = ChildProcess.Start(ExamplePrograms.CliDll, ["serve", "--port", "0", "--data-dir", DataDir, "--output", "json"]);
         var started = await node.WaitForStdoutAsync(s => s.TrimEnd().EndsWith('}'), StartTimeout);
         NodeUrl = JsonNode.Parse(started)!["url"]!.GetValue<string>();
         Token = (await File.ReadAllTextAsync(Path.Combine(DataDir, "admin-token"))).Trim();
@@ -138,7 +138,7 @@ public sealed class ChatGatewayExample : IAsyncLifetime
         var environment = new Dictionary<string, string> { ["MODELPLANE_HOST"] = NodeUrl, ["MODELPLANE_TOKEN"] = Token };
         foreach (string[] args in (string[][])[["endpoints", "create", "--json", copy], ["endpoints", "wait", endpoint, "--timeout", "180"]])
         {
-            var (exitCode, stdout, stderr) = await ExampleProcess.RunAsync(ExampleProcess.CliDll, args, environment);
+            var (exitCode, stdout, stderr) = await ChildProcess.RunAsync(ExamplePrograms.CliDll, args, environment);
             Assert.True(exitCode == 0, $"modelplane {string.Join(' ', args)} exited {exitCode}: {stderr}\n{stdout}\nnode: {node?.Stderr}");
         }
     }
@@ -160,19 +160,12 @@ public sealed class ChatGatewayExample : IAsyncLifetime
 }
 
 /// <summary>
-/// A built program of the repository run as <c>dotnet &lt;dll&gt; args</c> in a temp folder, with no
-/// <c>MODELPLANE_*</c> variables of the test's own environment. Output is collected; disposing kills the process tree.
+/// The built programs the example test runs (with <see cref="ChildProcess"/>), each from its project's output folder with
+/// the same configuration, framework and runtime folders as this test project's (<c>bin/Debug/net10.0/linux-x64/</c>).
 /// </summary>
-internal sealed class ExampleProcess : IAsyncDisposable
+internal static class ExamplePrograms
 {
-    private readonly Process process;
-    private readonly StringBuilder stdout = new();
-    private readonly StringBuilder stderr = new();
-    private readonly Lock gate = new();
-
-    private ExampleProcess(Process process) => this.process = process;
-
-    /// <summary><c>modelplane.dll</c>, built beside this test project's output (same configuration folders).</summary>
+    /// <summary><c>modelplane.dll</c>.</summary>
     public static string CliDll => Built(RepoPath("src", "Modelplane.Cli"), "modelplane.dll");
 
     /// <summary>The fake providers of the example.</summary>
@@ -181,141 +174,13 @@ internal sealed class ExampleProcess : IAsyncDisposable
     /// <summary>The OpenAI-SDK chat program of the example.</summary>
     public static string ChatProgramDll => Built(RepoPath("examples", "chat-gateway", "ChatProgram"), "Modelplane.Examples.ChatGateway.ChatProgram.dll");
 
-    /// <summary>Standard error so far.</summary>
-    public string Stderr { get { lock (gate) { return stderr.ToString(); } } }
-
     /// <summary>A path under the repository root (the folder holding <c>Modelplane.slnx</c>).</summary>
-    public static string RepoPath(params string[] parts)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Modelplane.slnx")))
-            {
-                return Path.Combine([dir.FullName, .. parts]);
-            }
-        }
-
-        throw new InvalidOperationException("Modelplane.slnx not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>Starts <c>dotnet <paramref name="dll"/> <paramref name="args"/></c> with extra environment variables.</summary>
-    public static ExampleProcess Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        info.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var name in (string[])["MODELPLANE_HOST", "MODELPLANE_TOKEN", "MODELPLANE_PROFILE"])
-        {
-            info.Environment.Remove(name);
-        }
-
-        info.Environment["HOME"] = Path.GetTempPath();
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        var started = new ExampleProcess(new Process { StartInfo = info });
-        started.process.OutputDataReceived += (_, e) => started.Append(started.stdout, e.Data);
-        started.process.ErrorDataReceived += (_, e) => started.Append(started.stderr, e.Data);
-        started.process.Start();
-        started.process.StandardInput.Close();
-        started.process.BeginOutputReadLine();
-        started.process.BeginErrorReadLine();
-        return started;
-    }
-
-    /// <summary>Runs a program to completion (killed after two minutes).</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
-    {
-        await using var run = Start(dll, args, environment);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await run.process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not finish: {run.Stderr}");
-        }
-
-        await run.process.WaitForExitAsync(); // Drains the output readers.
-        lock (run.gate)
-        {
-            return (run.process.ExitCode, run.stdout.ToString(), run.stderr.ToString());
-        }
-    }
-
-    /// <summary>Waits until standard output satisfies <paramref name="done"/>; fails when the process exits first.</summary>
-    public async Task<string> WaitForStdoutAsync(Func<string, bool> done, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            string text;
-            lock (gate)
-            {
-                text = stdout.ToString();
-            }
-
-            if (done(text))
-            {
-                return text;
-            }
-
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{process.StartInfo.ArgumentList[0]} exited with {process.ExitCode}: {Stderr}\n{text}");
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{process.StartInfo.ArgumentList[0]} printed nothing expected within {timeout}: {Stderr}");
-    }
+    public static string RepoPath(params string[] parts) => Path.Combine([TestData.RepoRoot, .. parts]);
 
     private static string Built(string projectDir, string dll)
     {
         var outputSuffix = Path.GetRelativePath(RepoPath("tests", "Modelplane.Examples.Tests"), AppContext.BaseDirectory);
         var path = Path.GetFullPath(Path.Combine(projectDir, outputSuffix, dll));
         return File.Exists(path) ? path : throw new FileNotFoundException("Not built beside the tests.", path);
-    }
-
-    private void Append(StringBuilder target, string? line)
-    {
-        if (line is not null)
-        {
-            lock (gate)
-            {
-                target.Append(line).Append('\n');
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
-        finally
-        {
-            process.Dispose();
-        }
     }
 }

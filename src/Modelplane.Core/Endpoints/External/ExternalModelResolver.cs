@@ -84,7 +84,9 @@ public sealed class ExternalModelResolver(
                 var text = AsString(reference, $"{field}.{path}");
                 if (!SecretReference.TryParse(text, out var parsed))
                 {
-                    throw ModelplaneException.InvalidParameter($"{field}.{path} must be a secret reference {{{{secrets/<scope>/<key>}}}}; put a clear value in {at.Leaf}_plaintext instead.");
+                    throw ModelplaneException.InvalidParameter(text.StartsWith("{{", StringComparison.Ordinal)
+                        ? $"{field}.{path} '{text}' is not a valid secret reference; write {{{{secrets/<scope>/<key>}}}}."
+                        : $"{field}.{path} must be a secret reference {{{{secrets/<scope>/<key>}}}}; put a clear value in {at.Leaf}_plaintext instead.");
                 }
 
                 if (!await IsAdminAsync(caller, ct))

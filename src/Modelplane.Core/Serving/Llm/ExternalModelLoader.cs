@@ -60,14 +60,25 @@ public sealed class ExternalModelLoader(
         {
             if (CredentialPaths.GetString(model.Config, path) is { } reference)
             {
-                result[path] = await secrets.ResolveAsync(reference, ct);
+                result[path] = Clean(await secrets.ResolveAsync(reference, ct), $"{provider.ConfigField}.{path} ({reference})");
             }
             else if (CredentialPaths.GetString(model.Config, path + "_plaintext") is { } sealedValue)
             {
-                result[path] = seal.Open(sealedValue);
+                result[path] = Clean(seal.Open(sealedValue), $"{provider.ConfigField}.{path}_plaintext");
             }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A credential as sent in a header: surrounding whitespace (the newline <c>echo</c> adds to a piped secret) is
+    /// dropped; a control character inside is refused naming the field, since no header may carry it.
+    /// </summary>
+    private static string Clean(string value, string field)
+    {
+        var trimmed = value.Trim();
+        return trimmed.Length > 0 && !trimmed.Any(char.IsControl) ? trimmed
+            : throw ModelplaneException.InvalidParameter($"The credential in {field} is empty or holds a control character (newline, NUL); store it again without one.");
     }
 }
