@@ -8,8 +8,8 @@ using Modelplane.Abstractions.Llm;
 namespace Modelplane.Client;
 
 /// <summary>
-/// Chat queries on an LLM serving endpoint: <c>POST /serving-endpoints/{name}/invocations</c> with an OpenAI
-/// <c>CreateChatCompletionRequest</c> body and no <c>model</c> (databricks-serving.md §2.2), answered with a
+/// Chat queries on an LLM serving endpoint: <c>POST /serving-endpoints/chat/completions</c> with an OpenAI
+/// <c>CreateChatCompletionRequest</c> body whose <c>model</c> is the endpoint (databricks-serving.md §2.2), answered with a
 /// <c>chat.completion</c> or, streamed, with server-sent events: <c>data: {chat.completion.chunk}</c> per chunk, then
 /// <c>data: [DONE]</c>; a failure after the stream began is one <c>data: {"error": {"message", "type", "code",
 /// "param"}}</c> event and no <c>[DONE]</c>. Bodies use <see cref="LlmJson.Options"/>.
@@ -23,7 +23,7 @@ public sealed partial class ModelplaneClient
 
     /// <summary>Sends a chat request and waits for the whole <c>chat.completion</c>.</summary>
     /// <param name="endpoint">An endpoint serving <c>llm/v1/chat</c>.</param>
-    /// <param name="request">The request; <c>model</c> is left out and <c>stream</c> is sent as false.</param>
+    /// <param name="request">The request; <c>model</c> is set to the endpoint and <c>stream</c> is sent as false.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The completion with its <c>served-model-name</c>, <c>x-request-id</c> and whether the usage was estimated.</returns>
     /// <exception cref="ModelplaneApiException">404 <c>RESOURCE_DOES_NOT_EXIST</c> for an unknown endpoint; 400
@@ -32,7 +32,7 @@ public sealed partial class ModelplaneClient
     public async Task<ChatResult> ChatAsync(string endpoint, ChatCompletionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var message = ChatRequest(endpoint, request with { Model = null, Stream = null, StreamOptions = null });
+        using var message = ChatRequest(endpoint, request with { Stream = null, StreamOptions = null });
         using var response = await SendRawAsync(message, cancellationToken);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         var completion = LlmJson.Deserialize<ChatCompletion>(bytes);
@@ -46,7 +46,7 @@ public sealed partial class ModelplaneClient
     /// <c>stream_options.include_usage</c> to get a last chunk with <c>usage</c> and no choices.
     /// </summary>
     /// <param name="endpoint">An endpoint serving <c>llm/v1/chat</c>.</param>
-    /// <param name="request">The request; <c>model</c> is left out and <c>stream</c> is sent as true.</param>
+    /// <param name="request">The request; <c>model</c> is set to the endpoint and <c>stream</c> is sent as true.</param>
     /// <param name="cancellationToken">Cancels the call and closes the connection (the node then cancels the upstream).</param>
     /// <returns>The chunks, in order, until <c>[DONE]</c>.</returns>
     /// <exception cref="ModelplaneApiException">Before the first chunk: as <see cref="ChatAsync"/>. During the
@@ -57,7 +57,7 @@ public sealed partial class ModelplaneClient
         string endpoint, ChatCompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var message = ChatRequest(endpoint, request with { Model = null, Stream = true });
+        using var message = ChatRequest(endpoint, request with { Stream = true });
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(EventStreamMediaType));
         using var response = await SendRawAsync(message, cancellationToken);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -140,9 +140,11 @@ public sealed partial class ModelplaneClient
     private static ModelplaneApiException BrokenStream(string detail) =>
         new(HttpStatusCode.BadGateway, "TEMPORARILY_UNAVAILABLE", "The chat stream from the node broke off before it was complete: " + detail);
 
+    /// <summary>The OpenAI-compatible chat route with <c>model</c> = the endpoint, so an endpoint that serves another
+    /// task or a registered model is refused with a message saying so (not as a malformed scoring request).</summary>
     private static HttpRequestMessage ChatRequest(string endpoint, ChatCompletionRequest body) =>
-        new(HttpMethod.Post, $"serving-endpoints/{Escape(endpoint)}/invocations")
+        new(HttpMethod.Post, "serving-endpoints/chat/completions")
         {
-            Content = new ByteArrayContent(LlmJson.Serialize(body)) { Headers = { ContentType = new MediaTypeHeaderValue(JsonMediaType) { CharSet = "utf-8" } } },
+            Content = new ByteArrayContent(LlmJson.Serialize(body with { Model = endpoint })) { Headers = { ContentType = new MediaTypeHeaderValue(JsonMediaType) { CharSet = "utf-8" } } },
         };
 }

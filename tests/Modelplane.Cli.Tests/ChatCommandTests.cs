@@ -205,7 +205,7 @@ public sealed class ChatCommandTests(ChatNodeFixture node) : IClassFixture<ChatN
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("", result.Stdout);
-        Assert.Equal(["Error: RESOURCE_DOES_NOT_EXIST: Serving endpoint 'no-such-endpoint' does not exist."], result.ErrorLines);
+        Assert.Equal(["Error: RESOURCE_DOES_NOT_EXIST: The model 'no-such-endpoint' does not exist: no serving endpoint has that name."], result.ErrorLines);
     }
 
     [Theory]

@@ -27,6 +27,13 @@ public interface IExternalModelProvider
     IReadOnlyList<string> CredentialFields { get; }
 
     /// <summary>
+    /// Every top-level field the block may hold (credential fields by their plain name; their <c>_plaintext</c>
+    /// siblings are implied). Modelplane refuses any other field, so a misspelt one is a 400, not a silently ignored
+    /// setting. Null leaves the block unchecked.
+    /// </summary>
+    IReadOnlyList<string>? ConfigFields => null;
+
+    /// <summary>
     /// Checks the block (required fields, enums, URL forms) and returns every base URL the client will call, for the
     /// egress policy. Credentials are not readable here.
     /// </summary>

@@ -39,6 +39,9 @@ public sealed class AnthropicProvider : IExternalModelProvider
     public IReadOnlyList<string> CredentialFields { get; } = [ApiKeyField];
 
     /// <inheritdoc />
+    public IReadOnlyList<string> ConfigFields { get; } = ["anthropic_api_key", "anthropic_api_base", "anthropic_version"];
+
+    /// <inheritdoc />
     public IReadOnlyList<Uri> Validate(ExternalModelDefinition model, string field)
     {
         var block = $"{field}.{ConfigField}";

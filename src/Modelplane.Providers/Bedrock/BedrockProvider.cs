@@ -31,6 +31,9 @@ public sealed class BedrockProvider : IExternalModelProvider
     public IReadOnlyList<string> CredentialFields { get; } = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
 
     /// <inheritdoc />
+    public IReadOnlyList<string> ConfigFields { get; } = ["aws_region", "bedrock_provider", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "endpoint_url", "instance_profile_arn"];
+
+    /// <inheritdoc />
     public IReadOnlyList<Uri> Validate(ExternalModelDefinition model, string field) => [Check(model, field).Endpoint];
 
     /// <inheritdoc />

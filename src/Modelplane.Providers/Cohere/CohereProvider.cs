@@ -35,6 +35,9 @@ public sealed class CohereProvider : IExternalModelProvider
     public IReadOnlyList<string> CredentialFields { get; } = [ApiKeyField];
 
     /// <inheritdoc />
+    public IReadOnlyList<string> ConfigFields { get; } = ["cohere_api_key", "cohere_api_base"];
+
+    /// <inheritdoc />
     public IReadOnlyList<Uri> Validate(ExternalModelDefinition model, string field)
     {
         var block = $"{field}.{ConfigField}";

@@ -33,6 +33,9 @@ public sealed class CustomProvider : IExternalModelProvider
     public IReadOnlyList<string> CredentialFields { get; } = [ApiKeyValue, BearerToken];
 
     /// <inheritdoc />
+    public IReadOnlyList<string> ConfigFields { get; } = ["custom_provider_url", "api_key_auth", "bearer_token_auth"];
+
+    /// <inheritdoc />
     public IReadOnlyList<Uri> Validate(ExternalModelDefinition model, string field)
     {
         ArgumentNullException.ThrowIfNull(model);

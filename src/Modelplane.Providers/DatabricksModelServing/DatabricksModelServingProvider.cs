@@ -31,6 +31,9 @@ public sealed class DatabricksModelServingProvider : IExternalModelProvider
     public IReadOnlyList<string> CredentialFields { get; } = [Token];
 
     /// <inheritdoc />
+    public IReadOnlyList<string> ConfigFields { get; } = ["databricks_workspace_url", "databricks_api_token"];
+
+    /// <inheritdoc />
     public IReadOnlyList<Uri> Validate(ExternalModelDefinition model, string field)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -46,6 +46,9 @@ public sealed class OpenAiProvider : IExternalModelProvider
     public IReadOnlyList<string> CredentialFields { get; } = [ApiKey, EntraSecret];
 
     /// <inheritdoc />
+    public IReadOnlyList<string> ConfigFields { get; } = ["openai_api_key", "openai_api_base", "openai_api_type", "openai_api_version", "openai_deployment_name", "openai_organization", "microsoft_entra_client_id", "microsoft_entra_tenant_id", "microsoft_entra_client_secret", "microsoft_entra_authority_host"];
+
+    /// <inheritdoc />
     public IReadOnlyList<Uri> Validate(ExternalModelDefinition model, string field)
     {
         ArgumentNullException.ThrowIfNull(model);

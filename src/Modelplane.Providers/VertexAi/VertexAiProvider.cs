@@ -31,6 +31,9 @@ public sealed class VertexAiProvider : IExternalModelProvider
     public IReadOnlyList<string> CredentialFields { get; } = ["private_key"];
 
     /// <inheritdoc />
+    public IReadOnlyList<string> ConfigFields { get; } = ["project_id", "region", "private_key", "api_base"];
+
+    /// <inheritdoc />
     /// <remarks>Returns the API base and Google's token endpoint (the default <c>token_uri</c> of a key).</remarks>
     public IReadOnlyList<Uri> Validate(ExternalModelDefinition model, string field)
     {

@@ -29,7 +29,7 @@ public sealed partial class ModelplaneExceptionHandler(ILogger<ModelplaneExcepti
         };
         if (error is null)
         {
-            LogUnhandled(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+            LogUnhandled(logger, httpContext.Request.Method, httpContext.Request.Path, httpContext.TraceIdentifier, exception);
             error = new ModelplaneException(ErrorCode.InternalError, $"Internal error; request id {httpContext.TraceIdentifier}.");
         }
         else if (error.StatusCode >= 500)
@@ -43,8 +43,8 @@ public sealed partial class ModelplaneExceptionHandler(ILogger<ModelplaneExcepti
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}.")]
-    private static partial void LogUnhandled(ILogger logger, string method, string path, Exception ex);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path} (request id {RequestId}).")]
+    private static partial void LogUnhandled(ILogger logger, string method, string path, string requestId, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ErrorCode}: {Message}")]
     private static partial void LogServerError(ILogger logger, string errorCode, string message, Exception? ex);

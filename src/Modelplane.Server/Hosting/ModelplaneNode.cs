@@ -41,7 +41,7 @@ public static class ModelplaneNode
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
                 ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
-                ["Logging:LogLevel:Polly"] = "Warning",
+                ["Logging:LogLevel:Polly"] = "Error",
             },
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Modelplane:DataDir"] = options.DataDir });

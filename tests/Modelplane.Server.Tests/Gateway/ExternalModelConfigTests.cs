@@ -33,6 +33,8 @@ public sealed class ExternalModelConfigTests(GatewayNode node) : IClassFixture<G
     [InlineData("""{"provider": "openai", "name": "m", "task": "llm/v1/chat", "openai_config": {"openai_api_key": "sk-clear", "openai_api_base": "http://127.0.0.1:9/v1"}}""", "openai_api_key must be a secret reference")]
     [InlineData("""{"provider": "openai", "name": "m", "task": "llm/v1/chat", "openai_config": {"openai_api_key_plaintext": "k", "openai_api_base": "http://169.254.169.254/v1"}}""", "egress")]
     [InlineData("""{"provider": "custom", "name": "m", "task": "llm/v1/chat", "custom_provider_config": {"custom_provider_url": "http://127.0.0.1:9/v1"}}""", "custom_provider_config")]
+    [InlineData("""{"provider": "anthropic", "name": "m", "task": "llm/v1/chat", "anthropic_config": {"anthropic_api_key_plaintext": "k", "anthropic_api_bse": "http://127.0.0.1:9"}}""", "Unknown field 'anthropic_api_bse' at 'served_entities[0].external_model.anthropic_config'")]
+    [InlineData("""{"provider": "openai", "name": "m", "task": "llm/v1/chat", "openai_config": {"openai_api_key": "{{secret/s/k}}"}}""", "is not a valid secret reference")]
     public async Task Bad_external_model_blocks_are_refused_naming_the_field(string block, string expected)
     {
         var (status, body) = await CreateRawAsync(Endpoint("bad-" + Guid.NewGuid().ToString("N")[..8], JsonNode.Parse(block)!.AsObject()));

@@ -7,7 +7,7 @@ namespace Modelplane.Cli.Commands.Chat;
 
 /// <summary>
 /// <c>modelplane chat &lt;endpoint&gt; [message] [--system S] [--max-tokens N] [--temperature T] [--no-stream]</c>:
-/// one chat turn with an LLM serving endpoint, <c>POST /serving-endpoints/{name}/invocations</c> with an OpenAI
+/// one chat turn with an LLM serving endpoint, <c>POST /serving-endpoints/chat/completions</c> (<c>model</c> = the endpoint) with an OpenAI
 /// chat body (databricks-serving.md §2.2). The message is the argument, else all of standard input when it is piped.
 /// By default the answer is streamed (<c>stream: true</c>, <c>stream_options.include_usage: true</c>) and each text
 /// delta is written to standard output as it arrives; <c>--no-stream</c> waits for the whole answer. Afterwards

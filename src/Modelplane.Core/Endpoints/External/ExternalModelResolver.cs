@@ -54,6 +54,7 @@ public sealed class ExternalModelResolver(
             null => throw ModelplaneException.InvalidParameter($"{field}.{provider.ConfigField} is required for provider '{provider.Name}'."),
             _ => throw ModelplaneException.InvalidParameter($"{field}.{provider.ConfigField} must be an object."),
         };
+        RefuseUnknownFields(block, provider, $"{field}.{provider.ConfigField}");
         await CredentialsAsync(block, provider, $"{field}.{provider.ConfigField}", caller, ct);
         var model = new ResolvedExternalModel { Provider = provider.Name, Name = name, Task = task, Config = block };
         foreach (var url in provider.Validate(model.ToDefinition(), field))
@@ -108,6 +109,20 @@ public sealed class ExternalModelResolver(
                     ? throw ModelplaneException.InvalidParameter($"{field}.{path}_plaintext holds a sealed value; give the clear credential.")
                     : seal.Seal(text);
             }
+        }
+    }
+
+    private static void RefuseUnknownFields(JsonObject block, IExternalModelProvider provider, string field)
+    {
+        if (provider.ConfigFields is not { } known)
+        {
+            return;
+        }
+
+        var allowed = known.Concat(provider.CredentialFields.Where(c => !c.Contains('.', StringComparison.Ordinal)).Select(c => c + "_plaintext")).ToHashSet(StringComparer.Ordinal);
+        if (block.Select(p => p.Key).FirstOrDefault(k => !allowed.Contains(k)) is { } unknown)
+        {
+            throw ModelplaneException.InvalidParameter($"Unknown field '{unknown}' at '{field}'; {provider.ConfigField} takes {string.Join(", ", known)}.");
         }
     }
 
