@@ -29,7 +29,7 @@ public static class LlmExchange
     public static string? TaskOf(EndpointRuntime endpoint) => (endpoint.Entities.Values.FirstOrDefault() as ExternalModelRuntime)?.Task;
 
     /// <summary>Reads, validates, invokes and answers. <paramref name="task"/> is the route's task (or the endpoint's for <c>/invocations</c>).</summary>
-    public static async Task RunAsync(HttpContext http, EndpointRuntime endpoint, string task, ReadOnlyMemory<byte>? body = null)
+    public static async Task RunAsync(HttpContext http, EndpointRuntime endpoint, string task, LlmPayload? parsed = null)
     {
         var served = TaskOf(endpoint);
         if (served != task)
@@ -40,7 +40,8 @@ public static class LlmExchange
             { Param = "model" };
         }
 
-        var payload = Read(body ?? await ReadAsync(http), task);
+        var payload = parsed ?? Parse(await ReadAsync(http), task);
+        Validate(payload);
         var context = new InvocationContext { RequestId = http.TraceIdentifier, Caller = http.User, Payload = payload };
         var result = (await endpoint.Pipeline.InvokeAsync(context, http.RequestAborted)).Llm
             ?? throw new InvalidOperationException("An LLM entity answered without an LLM result.");
@@ -70,9 +71,9 @@ public static class LlmExchange
     public static Task<ReadOnlyMemory<byte>> ReadAsync(HttpContext http) =>
         RequestBodies.ReadLimitedAsync(http.Request, http.RequestServices.GetRequiredService<IOptions<ModelplaneOptions>>().Value.MaxQueryBytes);
 
-    /// <summary>Deserializes and validates a body for <paramref name="task"/>.</summary>
+    /// <summary>Deserializes a body for <paramref name="task"/> (once; the OpenAI routes read <c>model</c> from it).</summary>
     /// <exception cref="ModelplaneException">400 naming the field (<see cref="ModelplaneException.Param"/>).</exception>
-    public static LlmPayload Read(ReadOnlyMemory<byte> body, string task)
+    public static LlmPayload Parse(ReadOnlyMemory<byte> body, string task)
     {
         if (body.IsEmpty)
         {
@@ -81,25 +82,27 @@ public static class LlmExchange
 
         try
         {
-            switch (task)
+            return task switch
             {
-                case LlmTask.Chat:
-                    var chat = LlmJson.Deserialize<ChatCompletionRequest>(body.Span);
-                    LlmRequestValidator.Validate(chat);
-                    return new ChatPayload(chat);
-                case LlmTask.Completions:
-                    var completion = LlmJson.Deserialize<CompletionRequest>(body.Span);
-                    LlmRequestValidator.Validate(completion);
-                    return new CompletionPayload(completion);
-                default:
-                    var embedding = LlmJson.Deserialize<EmbeddingRequest>(body.Span);
-                    LlmRequestValidator.Validate(embedding);
-                    return new EmbeddingPayload(embedding);
-            }
+                LlmTask.Chat => new ChatPayload(LlmJson.Deserialize<ChatCompletionRequest>(body.Span)),
+                LlmTask.Completions => new CompletionPayload(LlmJson.Deserialize<CompletionRequest>(body.Span)),
+                _ => new EmbeddingPayload(LlmJson.Deserialize<EmbeddingRequest>(body.Span)),
+            };
         }
         catch (JsonException ex)
         {
             throw new ModelplaneException(ErrorCode.InvalidParameterValue, RequestBodies.Describe(ex)) { Param = ex.Path is { Length: > 2 } p ? p[2..] : null };
+        }
+    }
+
+    /// <summary>Checks a parsed request against the OpenAI API's ranges (<see cref="LlmRequestValidator"/>).</summary>
+    private static void Validate(LlmPayload payload)
+    {
+        switch (payload)
+        {
+            case ChatPayload c: LlmRequestValidator.Validate(c.Request); break;
+            case CompletionPayload c: LlmRequestValidator.Validate(c.Request); break;
+            case EmbeddingPayload e: LlmRequestValidator.Validate(e.Request); break;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
 using Modelplane.Core.Serving;
@@ -37,11 +36,11 @@ public static class OpenAiApi
     private static async Task RunAsync(HttpContext http, string task)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var body = await LlmExchange.ReadAsync(http);
-        var model = ModelOf(body) ?? throw new ModelplaneException(ErrorCode.InvalidParameterValue, "'model' is required: the name of a serving endpoint.") { Param = "model" };
+        var payload = LlmExchange.Parse(await LlmExchange.ReadAsync(http), task);
+        var model = payload.Model ?? throw new ModelplaneException(ErrorCode.InvalidParameterValue, "'model' is required: the name of a serving endpoint.") { Param = "model" };
         ServingMetricsRecording.Track(http, model, started); // Counted under the endpoint the body names.
         var endpoint = await FindAsync(http, model);
-        await LlmExchange.RunAsync(http, endpoint, task, body);
+        await LlmExchange.RunAsync(http, endpoint, task, payload);
     }
 
     private static async Task<EndpointRuntime> FindAsync(HttpContext http, string model)
@@ -58,37 +57,6 @@ public static class OpenAiApi
 
     private static ModelplaneException UnknownModel(string model) =>
         new(ErrorCode.ResourceDoesNotExist, $"The model '{model}' does not exist: no serving endpoint has that name.") { Param = "model" };
-
-    /// <summary>The <c>model</c> member of a JSON body, or null (also for bodies that are not JSON objects).</summary>
-    private static string? ModelOf(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(body.Span);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isModel = reader.ValueTextEquals("model"u8);
-                reader.Read();
-                if (isModel)
-                {
-                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                }
-
-                reader.Skip();
-            }
-        }
-        catch (JsonException)
-        {
-            throw ModelplaneException.BadRequest("The request body is not valid JSON.");
-        }
-
-        return null;
-    }
 
     private static ModelObject Describe(EndpointRuntime e) => new(e.Name, "model", 0, "modelplane");
 

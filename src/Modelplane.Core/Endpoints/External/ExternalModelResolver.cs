@@ -56,7 +56,7 @@ public sealed class ExternalModelResolver(
         };
         RefuseUnknownFields(block, provider, $"{field}.{provider.ConfigField}");
         await CredentialsAsync(block, provider, $"{field}.{provider.ConfigField}", caller, ct);
-        var model = new ResolvedExternalModel { Provider = provider.Name, Name = name, Task = task, Config = block };
+        var model = new ResolvedExternalModel { Provider = provider.Name, Name = name, Task = task, ConfigField = provider.ConfigField, Config = block };
         foreach (var url in provider.Validate(model.ToDefinition(), field))
         {
             egress.CheckConfigUrl(url, $"{field}.{provider.ConfigField}");

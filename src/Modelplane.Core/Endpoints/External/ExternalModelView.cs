@@ -11,14 +11,6 @@ public static class ExternalModelView
         ["provider"] = model.Provider,
         ["name"] = model.Name,
         ["task"] = model.Task,
-        [ConfigField(model.Provider)] = CredentialPaths.WithoutPlaintext(model.Config),
-    };
-
-    /// <summary>The block's field name for a provider: <c>&lt;provider with '-' as '_'&gt;_config</c>, except the two
-    /// Databricks spells otherwise (<c>custom_provider_config</c>, <c>google_cloud_vertex_ai_config</c> follows the rule).</summary>
-    public static string ConfigField(string provider) => provider switch
-    {
-        "custom" => "custom_provider_config",
-        _ => provider.Replace('-', '_') + "_config",
+        [model.ConfigField] = CredentialPaths.WithoutPlaintext(model.Config),
     };
 }

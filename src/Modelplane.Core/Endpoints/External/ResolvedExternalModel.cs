@@ -16,6 +16,8 @@ public sealed record ResolvedExternalModel
     public required string Name { get; init; }
     /// <summary>One of <see cref="LlmTask"/>.</summary>
     public required string Task { get; init; }
+    /// <summary>The block's field name as the provider declares it (<c>openai_config</c>, <c>custom_provider_config</c>).</summary>
+    public required string ConfigField { get; init; }
     /// <summary>The <c>&lt;provider&gt;_config</c> block.</summary>
     public required JsonObject Config { get; init; }
 

@@ -27,9 +27,6 @@ public sealed class ExternalModelLoader(
     IOptions<ServingOptions> options,
     TimeProvider time)
 {
-    /// <summary>The named <see cref="HttpClient"/> every provider uses (registered by <c>AddUpstreamHttpClient</c>).</summary>
-    public const string HttpClientName = "modelplane-upstream";
-
     /// <summary>Loads the entity.</summary>
     /// <exception cref="ModelplaneException">The provider is not registered, or a credential cannot be resolved.</exception>
     public async Task<ExternalModelRuntime> LoadAsync(EndpointEntity endpoint, int version, ResolvedServedEntity spec, CancellationToken ct)
@@ -41,7 +38,7 @@ public sealed class ExternalModelLoader(
         var credentials = await CredentialsAsync(model, provider, ct);
         var client = provider.CreateClient(model.ToDefinition(), new ExternalModelContext
         {
-            Http = httpClients.CreateClient(HttpClientName),
+            Http = httpClients.CreateClient(Providers.Http.UpstreamHttpClient.Name),
             Credentials = credentials,
             Time = time,
         });

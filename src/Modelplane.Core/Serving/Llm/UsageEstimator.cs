@@ -16,10 +16,12 @@ public sealed class UsageEstimator
     private const int PerMessage = 3;
     private const int ReplyPriming = 3;
     private const int PerImage = 85;
-    private readonly Tokenizer tokenizer = TiktokenTokenizer.CreateForModel("gpt-4o");
+    // Loaded on the first estimate, not at start-up: a node without LLM endpoints (or whose providers report usage)
+    // never pays for the BPE tables.
+    private readonly Lazy<Tokenizer> tokenizer = new(() => TiktokenTokenizer.CreateForModel("gpt-4o"));
 
     /// <summary>Tokens in a text.</summary>
-    public int Count(string? text) => string.IsNullOrEmpty(text) ? 0 : tokenizer.CountTokens(text);
+    public int Count(string? text) => string.IsNullOrEmpty(text) ? 0 : tokenizer.Value.CountTokens(text);
 
     /// <summary>Prompt tokens of a chat request.</summary>
     public int Prompt(ChatCompletionRequest request)

@@ -11,6 +11,9 @@ public abstract record LlmPayload(string Task) : InvocationPayload(PayloadFormat
 
     /// <summary>Databricks <c>usage_context</c>, for usage tracking.</summary>
     public abstract IReadOnlyDictionary<string, string>? UsageContext { get; }
+
+    /// <summary>The request's <c>model</c> (the endpoint name on the OpenAI routes).</summary>
+    public abstract string? Model { get; }
 }
 
 /// <summary>A chat completion request.</summary>
@@ -22,6 +25,9 @@ public sealed record ChatPayload(ChatCompletionRequest Request) : LlmPayload(Llm
 
     /// <inheritdoc />
     public override IReadOnlyDictionary<string, string>? UsageContext => Request.UsageContext;
+
+    /// <inheritdoc />
+    public override string? Model => Request.Model;
 }
 
 /// <summary>A legacy text completion request.</summary>
@@ -33,6 +39,9 @@ public sealed record CompletionPayload(CompletionRequest Request) : LlmPayload(L
 
     /// <inheritdoc />
     public override IReadOnlyDictionary<string, string>? UsageContext => Request.UsageContext;
+
+    /// <inheritdoc />
+    public override string? Model => Request.Model;
 }
 
 /// <summary>An embeddings request.</summary>
@@ -44,4 +53,7 @@ public sealed record EmbeddingPayload(EmbeddingRequest Request) : LlmPayload(Llm
 
     /// <inheritdoc />
     public override IReadOnlyDictionary<string, string>? UsageContext => Request.UsageContext;
+
+    /// <inheritdoc />
+    public override string? Model => Request.Model;
 }
