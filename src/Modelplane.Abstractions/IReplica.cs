@@ -42,6 +42,20 @@ public interface IReplica : IAsyncDisposable
     /// on another replica.</exception>
     Task<IReadOnlyList<ModelValue>> InferAsync(IReadOnlyList<Tensor> inputs, IReadOnlyList<string>? outputNames, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs one text generation on a replica that serves a generative model (a GGUF): the OpenAI request goes in as
+    /// UTF-8 JSON and the streamed chunks come back as UTF-8 JSON, one per element, in the order the model produced
+    /// them (<see cref="Llm.ITextGenerator"/> states their shapes). Replicas of tensor models do not implement it.
+    /// </summary>
+    /// <param name="task">The LLM task (<c>llm/v1/chat</c>, <c>llm/v1/completions</c>).</param>
+    /// <param name="body">The request, UTF-8 JSON.</param>
+    /// <param name="cancellationToken">Stops the generation; disposing the enumerator early does too.</param>
+    /// <exception cref="ModelplaneException">The model refused the request (its own code and status).</exception>
+    /// <exception cref="ReplicaLostException">The replica died mid-generation.</exception>
+    /// <exception cref="NotSupportedException">The replica serves a tensor model.</exception>
+    IAsyncEnumerable<ReadOnlyMemory<byte>> GenerateAsync(string task, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"Replica {Id} serves a tensor model; it does not generate text.");
+
     /// <summary>Checks that the replica answers (for a worker, a ping over its connection).</summary>
     /// <exception cref="Exception">Any exception, or the token's cancellation, means the replica is unhealthy.</exception>
     Task CheckHealthAsync(CancellationToken cancellationToken);

@@ -21,12 +21,6 @@ internal static class OnnxModelLoader
         "com.microsoft.experimental", "com.ms.internal.nhwc",
     };
 
-    /// <summary>Guards the environment's CPU arena from registration to session creation.</summary>
-    private static readonly Lock ArenaLock = new();
-
-    /// <summary>The memory info of the CPU arena registered in the environment, or null.</summary>
-    private static OrtMemoryInfo? _registeredArena;
-
     /// <summary>Loads the model; see <see cref="OnnxModelRuntime.LoadAsync"/> for the refusals.</summary>
     public static OnnxLoadedModel Load(string modelPath, RuntimeOptions options, CancellationToken cancellationToken)
     {
@@ -79,36 +73,9 @@ internal static class OnnxModelLoader
 
     private static InferenceSession CreateSession(string modelPath, RuntimeOptions options, ModelOutline outline)
     {
-        using var sessionOptions = new SessionOptions
-        {
-            IntraOpNumThreads = Math.Max(1, options.IntraOpThreads),
-            InterOpNumThreads = Math.Max(1, options.InterOpThreads),
-            ExecutionMode = options.InterOpThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
-        };
         try
         {
-            if (options.ArenaLimitBytes is > 0 and <= uint.MaxValue)
-            {
-                // The environment holds one CPU arena at a time and a session takes it while it is created: swap in one
-                // with this limit and create the session under the same lock.
-                lock (ArenaLock)
-                {
-                    if (TryRegisterCpuArena((uint)options.ArenaLimitBytes))
-                    {
-                        sessionOptions.AddSessionConfigEntry("session.use_env_allocators", "1");
-                    }
-                    else
-                    {
-                        sessionOptions.EnableCpuMemArena = false;
-                    }
-
-                    return new InferenceSession(modelPath, sessionOptions);
-                }
-            }
-
-            return new InferenceSession(modelPath, sessionOptions);
+            return OrtSessions.Create(modelPath, options);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -121,44 +88,6 @@ internal static class OnnxModelLoader
             }
 
             throw OrtErrors.LoadFailed(modelPath, reason, ex);
-        }
-    }
-
-    /// <summary>
-    /// Registers, in ONNX Runtime's environment, a CPU arena allocator that grows by what each allocation asks
-    /// (<c>kSameAsRequested</c>) up to <paramref name="maxBytes"/>, replacing the one registered before (the sessions
-    /// created with that one keep it). False when ONNX Runtime refuses; the caller then runs without an arena.
-    /// </summary>
-    private static bool TryRegisterCpuArena(uint maxBytes)
-    {
-        try
-        {
-            var environment = OrtEnv.Instance();
-            if (_registeredArena is { } previous)
-            {
-                environment.UnregisterAllocator(previous);
-                previous.Dispose();
-                _registeredArena = null;
-            }
-
-            var memoryInfo = new OrtMemoryInfo(OrtMemoryInfo.allocatorCPU, OrtAllocatorType.ArenaAllocator, 0, OrtMemType.Default);
-            using var arena = new OrtArenaCfg(maxBytes, arenaExtendStrategy: 1, initialChunkSizeBytes: -1, maxDeadBytesPerChunk: -1);
-            try
-            {
-                environment.CreateAndRegisterAllocator(memoryInfo, arena);
-            }
-            catch
-            {
-                memoryInfo.Dispose();
-                throw;
-            }
-
-            _registeredArena = memoryInfo;
-            return true;
-        }
-        catch (OnnxRuntimeException)
-        {
-            return false;
         }
     }
 }

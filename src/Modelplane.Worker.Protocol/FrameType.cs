@@ -1,6 +1,7 @@
 namespace Modelplane.Worker.Protocol;
 
-/// <summary>The type byte of a frame (docs/worker-protocol.md, "Frames"). Values are fixed for protocol version 1.</summary>
+/// <summary>The type byte of a frame (docs/worker-protocol.md, "Frames"). Values 1–8 exist since protocol version 1;
+/// <see cref="Generate"/>, <see cref="Chunk"/> and <see cref="End"/> since version 2.</summary>
 public enum FrameType : byte
 {
     /// <summary>Worker to node, request id 0: the worker's version, runtime, engine, pid and model signature.</summary>
@@ -26,6 +27,17 @@ public enum FrameType : byte
 
     /// <summary>Node to worker: stop accepting work, finish the requests in flight, then exit.</summary>
     Shutdown = 8,
+
+    /// <summary>Node to worker (v2): run one text generation (traceparent, LLM task, the OpenAI request as UTF-8 JSON);
+    /// answered by any number of <see cref="Chunk"/>s and then <see cref="End"/>, or by <see cref="Error"/>.</summary>
+    Generate = 9,
+
+    /// <summary>Worker to node (v2): one streamed chunk of a <see cref="Generate"/> (UTF-8 JSON: a
+    /// <c>chat.completion.chunk</c> or a <c>text_completion</c>).</summary>
+    Chunk = 10,
+
+    /// <summary>Worker to node (v2): the <see cref="Generate"/> with this id finished; no payload.</summary>
+    End = 11,
 }
 
 /// <summary>One frame read from a connection.</summary>

@@ -48,6 +48,18 @@ public sealed class FrameWriter(Stream stream) : IDisposable
     public Task SendErrorAsync(uint requestId, WorkerError error, CancellationToken cancellationToken) =>
         SendAsync(FrameType.Error, requestId, 256, w => MessageCodec.WriteError(w, error), cancellationToken);
 
+    /// <summary>Sends a <see cref="FrameType.Generate"/> (protocol v2).</summary>
+    public Task SendGenerateAsync(uint requestId, GenerateRequest request, CancellationToken cancellationToken) =>
+        SendAsync(FrameType.Generate, requestId, 256 + request.Body.Length, w => MessageCodec.WriteGenerate(w, request), cancellationToken);
+
+    /// <summary>Sends one <see cref="FrameType.Chunk"/> (UTF-8 JSON) of a generation.</summary>
+    public Task SendChunkAsync(uint requestId, ReadOnlyMemory<byte> json, CancellationToken cancellationToken) =>
+        SendAsync(FrameType.Chunk, requestId, json.Length, w => w.WriteBytes(json.Span), cancellationToken);
+
+    /// <summary>Sends the <see cref="FrameType.End"/> of a generation.</summary>
+    public Task SendEndAsync(uint requestId, CancellationToken cancellationToken) =>
+        SendAsync(FrameType.End, requestId, 0, null, cancellationToken);
+
     /// <summary>Sends <see cref="FrameType.Cancel"/> for a request in flight.</summary>
     public Task SendCancelAsync(uint requestId, CancellationToken cancellationToken) =>
         SendAsync(FrameType.Cancel, requestId, 0, null, cancellationToken);

@@ -86,8 +86,23 @@ public static class MessageCodec
     {
         var reader = new PayloadReader(payload);
         var error = new WorkerError(reader.ReadString(), reader.ReadInt32(), reader.ReadString());
+        if (reader.Remaining > 0)
+        {
+            error = error with { Param = reader.ReadNullableString() };
+        }
+
         reader.End();
         return error;
+    }
+
+    /// <summary>Decodes a <see cref="FrameType.Generate"/> payload: traceparent, task, then the JSON body to the end.</summary>
+    /// <exception cref="WorkerProtocolException">The payload is malformed.</exception>
+    public static GenerateRequest ReadGenerate(ReadOnlyMemory<byte> payload)
+    {
+        var reader = new PayloadReader(payload.Span);
+        var traceParent = reader.ReadString();
+        var task = reader.ReadString();
+        return new GenerateRequest(traceParent, task, payload[(payload.Length - reader.Remaining)..]);
     }
 
     /// <summary>Decodes a <see cref="FrameType.Pong"/> payload: the worker's GC heap size in bytes.</summary>
@@ -133,10 +148,21 @@ public static class MessageCodec
         }
     }
 
+    internal static void WriteGenerate(PayloadWriter writer, GenerateRequest request)
+    {
+        writer.WriteString(request.TraceParent);
+        writer.WriteString(request.Task);
+        writer.WriteBytes(request.Body.Span);
+    }
+
     internal static void WriteError(PayloadWriter writer, WorkerError error)
     {
         writer.WriteString(error.ErrorCode);
         writer.WriteInt32(error.StatusCode);
         writer.WriteString(error.Message);
+        if (error.Param is not null)
+        {
+            writer.WriteString(error.Param);
+        }
     }
 }

@@ -22,9 +22,20 @@ public sealed record InferRequest(string TraceParent, IReadOnlyList<string>? Out
 /// <param name="Message">The message for the client.</param>
 public sealed record WorkerError(string ErrorCode, int StatusCode, string Message)
 {
+    /// <summary>The request field at fault (OpenAI's <c>param</c>), or null; sent after the message since protocol v2
+    /// (a v1 error simply ends before it).</summary>
+    public string? Param { get; init; }
+
     /// <summary>The error a <see cref="ModelplaneException"/> carries.</summary>
-    public static WorkerError From(ModelplaneException exception) => new(exception.ErrorCode, exception.StatusCode, exception.Message);
+    public static WorkerError From(ModelplaneException exception) =>
+        new(exception.ErrorCode, exception.StatusCode, exception.Message) { Param = exception.Param };
 
     /// <summary>The <see cref="ModelplaneException"/> this error stands for.</summary>
-    public ModelplaneException ToException() => new(ErrorCode, Message, StatusCode);
+    public ModelplaneException ToException() => new(ErrorCode, Message, StatusCode) { Param = Param };
 }
+
+/// <summary>A <see cref="FrameType.Generate"/> request (protocol v2).</summary>
+/// <param name="TraceParent">W3C traceparent of the node's span, or empty.</param>
+/// <param name="Task">The LLM task: <c>llm/v1/chat</c> or <c>llm/v1/completions</c>.</param>
+/// <param name="Body">The OpenAI request as UTF-8 JSON (<c>ChatCompletionRequest</c> / <c>CompletionRequest</c>).</param>
+public sealed record GenerateRequest(string TraceParent, string Task, ReadOnlyMemory<byte> Body);

@@ -8,7 +8,10 @@ namespace Modelplane.Worker.Protocol;
 public static class WorkerProtocol
 {
     /// <summary>The protocol version this build speaks best.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
+
+    /// <summary>The first version with <see cref="FrameType.Generate"/> (text generation, GGUF models).</summary>
+    public const int GenerateVersion = 2;
 
     /// <summary>Bytes before the payload: length (4), type (1), request id (4).</summary>
     public const int HeaderLength = 9;
@@ -17,7 +20,7 @@ public static class WorkerProtocol
     public const int MaxFrameLength = 1 << 30;
 
     /// <summary>The protocol versions this build speaks, ascending.</summary>
-    public static IReadOnlyList<int> SupportedVersions { get; } = [Version];
+    public static IReadOnlyList<int> SupportedVersions { get; } = [1, Version];
 
     /// <summary>The four bytes that open a connection: ASCII <c>MPWK</c>.</summary>
     public static ReadOnlySpan<byte> Magic => "MPWK"u8;

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Modelplane.Abstractions;
-using Modelplane.Runtimes.Onnx;
 using Modelplane.Worker;
 using Modelplane.Worker.Protocol;
 
@@ -29,15 +28,15 @@ if (arguments.RuntimeInfo)
 using var tracing = WorkerTracing.Start(arguments.ReplicaId);
 var runtimeId = RuntimeIdentity.ReadRuntimeId();
 WorkerLog.Info($"Modelplane.Worker {arguments.ReplicaId}: pid {Environment.ProcessId}, runtime {runtimeId}, " +
-    $"{OnnxModelRuntime.RuntimeName}, image {arguments.ImageDirectory}");
+    $"image {arguments.ImageDirectory}");
 
-ILoadedModel model;
+LoadedEngine engine;
 try
 {
     var manifest = ImageManifest.Read(arguments.ImageDirectory);
-    WorkerLog.Info($"Loading {manifest.ModelName} version {manifest.ModelVersion} from {manifest.ModelPath}");
+    WorkerLog.Info($"Loading {manifest.ModelName} version {manifest.ModelVersion} ({manifest.Flavor}) from {manifest.ModelPath}");
     var options = new RuntimeOptions { IntraOpThreads = arguments.IntraOpThreads, ArenaLimitBytes = arguments.ArenaLimitBytes };
-    model = await new OnnxModelRuntime().LoadAsync(manifest.ModelPath, options, CancellationToken.None);
+    engine = await LoadedEngine.LoadAsync(manifest, options);
 }
 catch (Exception ex) when (ex is ModelplaneException or InvalidDataException)
 {
@@ -47,11 +46,11 @@ catch (Exception ex) when (ex is ModelplaneException or InvalidDataException)
     return 3;
 }
 
-using (model)
+using (engine)
 {
-    await WarmUp.RunAsync(model, CancellationToken.None);
-    var hello = new WorkerHello(WorkerProtocol.Version, runtimeId, OnnxModelRuntime.RuntimeName, Environment.ProcessId, model.Signature);
-    using var server = new WorkerServer(model, hello, arguments.SocketPath, arguments.ParentPid);
+    await engine.WarmUpAsync();
+    var hello = new WorkerHello(WorkerProtocol.Version, runtimeId, engine.Name, Environment.ProcessId, engine.Model?.Signature);
+    using var server = new WorkerServer(engine, hello, arguments.SocketPath, arguments.ParentPid);
 
     // SIGTERM drains like a Shutdown frame. SIGINT (Ctrl+C in the node's terminal reaches the whole process group) is
     // ignored: the node drains its replicas itself, and the parent check ends the worker if the node dies.

@@ -34,7 +34,7 @@ internal static class RuntimeIdentity
     }
 
     /// <summary>The <c>--runtime-info</c> answer: one JSON line
-    /// <c>{"id":"…","engine":"onnxruntime-1.31.1","protocol_versions":[1]}</c>.</summary>
+    /// <c>{"id":"…","engine":"onnxruntime-1.31.1","protocol_versions":[1,2]}</c>.</summary>
     public static string Describe() => new JsonObject
     {
         ["id"] = ReadRuntimeId(),

@@ -11,7 +11,7 @@ namespace Modelplane.Worker;
 /// pool (ONNX Runtime runs inline there) and is answered when done, so answers go out in completion order. Cancel stops a
 /// run through its token; when the connection closes, its runs are cancelled.
 /// </summary>
-internal sealed class WorkerConnection(WorkerServer server, Socket socket)
+internal sealed partial class WorkerConnection(WorkerServer server, Socket socket)
 {
     private static readonly ActivitySource Source = new(WorkerTracing.SourceName);
     private static readonly TimeSpan PreambleTimeout = TimeSpan.FromSeconds(10);
@@ -76,6 +76,9 @@ internal sealed class WorkerConnection(WorkerServer server, Socket socket)
             case FrameType.Infer:
                 StartInfer(frame.RequestId, MessageCodec.ReadInfer(frame.Payload.Span), writer);
                 break;
+            case FrameType.Generate:
+                StartGenerate(frame.RequestId, MessageCodec.ReadGenerate(frame.Payload.ToArray()), writer);
+                break;
             case FrameType.Cancel:
                 if (_runs.TryGetValue(frame.RequestId, out var run))
                 {
@@ -94,7 +97,10 @@ internal sealed class WorkerConnection(WorkerServer server, Socket socket)
         }
     }
 
-    private void StartInfer(uint id, InferRequest request, FrameWriter writer)
+    private void StartInfer(uint id, InferRequest request, FrameWriter writer) =>
+        Start(id, writer, ct => InferAsync(id, request, writer, ct));
+
+    private void Start(uint id, FrameWriter writer, Func<CancellationToken, Task> run)
     {
         if (!server.TryEnterRequest())
         {
@@ -110,7 +116,7 @@ internal sealed class WorkerConnection(WorkerServer server, Socket socket)
             throw new WorkerProtocolException($"Request id {id} is already in flight.");
         }
 
-        _ = Task.Run(() => InferAsync(id, request, writer, cancellation.Token));
+        _ = Task.Run(() => run(cancellation.Token));
     }
 
     private async Task InferAsync(uint id, InferRequest request, FrameWriter writer, CancellationToken cancellationToken)
@@ -123,7 +129,9 @@ internal sealed class WorkerConnection(WorkerServer server, Socket socket)
             IReadOnlyList<ModelValue> outputs;
             try
             {
-                outputs = await server.Model.RunAsync(request.Inputs, request.OutputNames, cancellationToken);
+                var model = server.Engine.Model
+                    ?? throw ModelplaneException.InvalidParameter("This replica serves a text-generation model; send an OpenAI chat or completions request.");
+                outputs = await model.RunAsync(request.Inputs, request.OutputNames, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Modelplane.Abstractions;
 using Modelplane.Worker.Protocol;
 
 namespace Modelplane.Worker;
@@ -25,16 +24,16 @@ internal sealed class WorkerServer : IDisposable
     private bool _everConnected;
     private long _idleSince = Stopwatch.GetTimestamp();
 
-    public WorkerServer(ILoadedModel model, WorkerHello hello, string socketPath, int? parentPid)
+    public WorkerServer(LoadedEngine engine, WorkerHello hello, string socketPath, int? parentPid)
     {
-        Model = model;
+        Engine = engine;
         Hello = hello;
         StoppingToken = _stopping.Token; // kept: the token stays readable after the source is disposed
         SocketPath = socketPath;
         _parentPid = parentPid;
     }
 
-    public ILoadedModel Model { get; }
+    public LoadedEngine Engine { get; }
 
     /// <summary>The Hello every connection gets (with the version chosen for it).</summary>
     public WorkerHello Hello { get; }

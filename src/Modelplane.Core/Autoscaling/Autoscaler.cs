@@ -21,11 +21,11 @@ public sealed partial class Autoscaler(LiveEndpoints live, IOptions<ServingOptio
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(o.AutoscaleIntervalSeconds), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            foreach (var entity in live.All.SelectMany(e => e.Entities.Values).OfType<Serving.CustomModelRuntime>().Distinct())
+            foreach (var entity in live.All.SelectMany(e => e.Entities.Values).Where(e => e.Replicas is not null).Distinct())
             {
                 try
                 {
-                    entity.Pool.Tick(health);
+                    entity.Replicas!.Tick(health);
                 }
                 catch (Exception ex)
                 {

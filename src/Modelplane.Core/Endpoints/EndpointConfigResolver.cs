@@ -23,11 +23,6 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
         }
 
         var entities = Normalize(input);
-        if (entities.Any(e => e.ExternalModel is not null) && entities.Any(e => e.ExternalModel is null))
-        {
-            throw ModelplaneException.InvalidParameter("'served_entities' mixes external models and registered models; an endpoint serves one kind.");
-        }
-
         var resolved = new List<ResolvedServedEntity>(entities.Count);
         for (var i = 0; i < entities.Count; i++)
         {
@@ -47,11 +42,18 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
     /// <summary>All external models of an endpoint share one task.</summary>
     private static void CheckKinds(List<ResolvedServedEntity> entities)
     {
-        var external = entities.Where(e => e.ExternalModel is not null).ToList();
-        var tasks = external.Select(e => e.ExternalModel!.Task).Distinct(StringComparer.Ordinal).ToList();
+        // One endpoint, one way to query it: tensor models (MLflow scoring) or LLMs of one task (external or local).
+        if (entities.Any(e => e.Task is null) && entities.Any(e => e.Task is not null))
+        {
+            var llm = entities.First(e => e.Task is not null);
+            throw ModelplaneException.InvalidParameter(
+                $"'served_entities' mixes tensor models and LLMs ('{llm.Name}' serves {llm.Task}); an endpoint serves one kind.");
+        }
+
+        var tasks = entities.Select(e => e.Task).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (tasks.Count > 1)
         {
-            throw ModelplaneException.InvalidParameter($"The external models of an endpoint must share one task; this config has {string.Join(" and ", tasks)}.");
+            throw ModelplaneException.InvalidParameter($"The served entities of an endpoint must share one task; this config has {string.Join(" and ", tasks)}.");
         }
     }
 
@@ -136,6 +138,7 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
             ModelPath = storage.ModelFilePath(version),
             Sha256 = version.Sha256,
             SignatureJson = version.SignatureJson,
+            Flavor = version.Flavor,
             CreationTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds(),
             Creator = creator,
             MaxBatchSize = InRange(e.MaxBatchSize, 1, 4096, $"{field}.max_batch_size"),

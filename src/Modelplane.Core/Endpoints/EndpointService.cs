@@ -86,14 +86,14 @@ public sealed partial class EndpointService(
     {
         var endpoint = await db.GetByNameAsync(name, ct);
         var latest = await db.GetConfigAsync(endpoint.Id, endpoint.PendingConfigVersion ?? endpoint.ActiveConfigVersion, ct);
-        var external = input.ServedEntities?.Any(e => e.ExternalModel is not null) == true;
-        if (latest is not null && (latest.Task is null) == external)
+        var config = await resolver.ResolveAsync(input, caller, ct);
+        if (latest is not null && latest.Task != config.Task)
         {
             throw ModelplaneException.InvalidParameter(
-                $"Serving endpoint '{name}' serves {(latest.Task is null ? "registered models" : "external models")}; an endpoint cannot switch between external and registered models. Create a new endpoint.");
+                $"Serving endpoint '{name}' serves {latest.Task ?? "tensor models (MLflow scoring)"}; this config serves {config.Task ?? "tensor models"}. " +
+                "An endpoint cannot change what it serves; create a new endpoint.");
         }
 
-        var config = await resolver.ResolveAsync(input, caller, ct);
         return await StageAsync(endpoint, config with { FallbackEnabled = latest?.FallbackEnabled ?? false }, ct);
     }
 

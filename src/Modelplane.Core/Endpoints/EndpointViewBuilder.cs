@@ -59,7 +59,7 @@ public sealed class EndpointViewBuilder(IDbContextFactory<ModelplaneDbContext> d
                 MaxBatchSize = s.MaxBatchSize, MaxBatchDelayMs = s.MaxBatchDelayMs, ExecutionTimeoutSeconds = s.ExecutionTimeoutSeconds,
                 ImageId = images.FirstOrDefault(i => i.ServedEntityName == s.Name)?.ImageId,
                 RuntimeId = images.FirstOrDefault(i => i.ServedEntityName == s.Name)?.RuntimeId,
-                Replicas = running?.TryGetValue(s.Name, out var entity) == true ? (entity as Serving.CustomModelRuntime)?.Pool.Replicas : null,
+                Replicas = running?.TryGetValue(s.Name, out var entity) == true ? entity.Replicas?.Replicas : null,
             })],
             TrafficConfig = new TrafficConfig
             {

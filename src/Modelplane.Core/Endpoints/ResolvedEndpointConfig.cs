@@ -30,6 +30,16 @@ public sealed record ResolvedServedEntity
     public string ModelPath { get; init; } = "";
     /// <summary>SHA-256 of the model version; empty for an external model.</summary>
     public string Sha256 { get; init; } = "";
+
+    /// <summary>How a registered entity is served (<see cref="Abstractions.Flavors.ModelFlavor"/>: <c>onnx</c>,
+    /// <c>modelplane_embedding</c>, <c>gguf</c>); null for external models and for configs written before flavors
+    /// (= <c>onnx</c>).</summary>
+    public string? Flavor { get; init; }
+
+    /// <summary>The LLM task the entity serves (<c>llm/v1/chat</c>, <c>llm/v1/completions</c>, <c>llm/v1/embeddings</c>):
+    /// the external model's task or the flavor's; null for tensor models scored with the MLflow protocol.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Task => ExternalModel?.Task ?? Abstractions.Flavors.ModelFlavor.TaskOf(Flavor);
     /// <summary>The version's signature JSON (MLflow or graph), or null.</summary>
     public string? SignatureJson { get; init; }
     /// <summary>Unix milliseconds when this entity entered a config.</summary>
@@ -59,7 +69,7 @@ public sealed record ResolvedEndpointConfig
     public bool FallbackEnabled { get; init; }
 
     /// <summary>The LLM task of an external-model endpoint (all its entities share it), or null for custom models.</summary>
-    public string? Task => ServedEntities.FirstOrDefault(e => e.ExternalModel is not null)?.ExternalModel!.Task;
+    public string? Task => ServedEntities.Select(e => e.Task).FirstOrDefault(t => t is not null);
 }
 
 /// <summary>A route after validation.</summary>

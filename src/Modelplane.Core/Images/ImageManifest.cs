@@ -8,11 +8,14 @@ namespace Modelplane.Core.Images;
 /// <param name="RuntimeId">The runtime the image was built with.</param>
 /// <param name="ModelFile">The model file relative to the image folder (<c>model/…</c>).</param>
 /// <param name="Files">The image's files (paths relative to the image folder).</param>
-internal sealed record ImageManifestData(string RuntimeId, string ModelFile, IReadOnlyList<ContentFile> Files);
+/// <param name="Flavor">The <c>flavor</c> key, or null (<c>onnx</c>).</param>
+/// <param name="FlavorConfigJson">The <c>flavor_config</c> object as JSON, or null.</param>
+internal sealed record ImageManifestData(string RuntimeId, string ModelFile, IReadOnlyList<ContentFile> Files, string? Flavor = null, string? FlavorConfigJson = null);
 
 /// <summary>
 /// <c>image.json</c> (contracts: image store), written once, compact, keys in this order:
-/// <c>{"schema":1,"runtime_id","model_name","model_version","model_sha256","model_file":"model/…","signature":{…}|null,
+/// <c>{"schema":1,"runtime_id","model_name","model_version","model_sha256","model_file":"model/…",</c> for LLM flavors
+/// <c>"flavor":"gguf"|"modelplane_embedding","flavor_config":{…},</c> then <c>"signature":{…}|null,
 /// "files":[{"path":"model/…","sha256","size"}]}</c>, files sorted ordinally by path. The image id is the lower-case hex
 /// SHA-256 of these exact bytes.
 /// </summary>
@@ -38,6 +41,15 @@ internal static class ImageManifest
             json.WriteString("model_version", source.ModelVersion);
             json.WriteString("model_sha256", source.ModelSha256);
             json.WriteString("model_file", modelFile);
+            if (source.Flavor != Abstractions.Flavors.ModelFlavor.Onnx)
+            {
+                // Only LLM flavors carry these keys, so the manifests (and ids) of onnx images stay as they were.
+                json.WriteString("flavor", source.Flavor);
+                json.WritePropertyName("flavor_config");
+                using var config = JsonDocument.Parse(source.FlavorConfigJson ?? "{}");
+                config.RootElement.WriteTo(json);
+            }
+
             json.WritePropertyName("signature");
             WriteSignature(json, source);
             WriteFiles(json, files);
@@ -74,7 +86,12 @@ internal static class ImageManifest
             var files = root.GetProperty("files").EnumerateArray()
                 .Select(f => new ContentFile(f.GetProperty("path").GetString()!, f.GetProperty("sha256").GetString()!, f.GetProperty("size").GetInt64()))
                 .ToList();
-            return new ImageManifestData(root.GetProperty("runtime_id").GetString()!, root.GetProperty("model_file").GetString()!, files);
+            return new ImageManifestData(
+                root.GetProperty("runtime_id").GetString()!,
+                root.GetProperty("model_file").GetString()!,
+                files,
+                root.TryGetProperty("flavor", out var flavor) ? flavor.GetString() : null,
+                root.TryGetProperty("flavor_config", out var config) ? config.GetRawText() : null);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

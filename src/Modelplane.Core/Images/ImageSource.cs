@@ -20,4 +20,10 @@ public sealed record ImageSource
 
     /// <summary>The version's signature as a JSON object (<c>ModelVersionEntity.SignatureJson</c>), or null.</summary>
     public string? SignatureJson { get; init; }
+
+    /// <summary>How the worker serves it (<see cref="Abstractions.Flavors.ModelFlavor"/>); <c>onnx</c> by default.</summary>
+    public string Flavor { get; init; } = Abstractions.Flavors.ModelFlavor.Onnx;
+
+    /// <summary>The flavor's config as JSON (written into <c>image.json</c> as <c>flavor_config</c>), or null.</summary>
+    public string? FlavorConfigJson { get; init; }
 }

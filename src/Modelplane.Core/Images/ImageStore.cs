@@ -87,6 +87,10 @@ public sealed class ImageStore(IOptions<ModelplaneOptions> options, RuntimeStore
         var runtimeDir = runtimes.Bundles.PathOf(manifest.RuntimeId);
         return Directory.Exists(runtimeDir)
             ? new ModelImage(imageId, Bundles.PathOf(imageId), manifest.RuntimeId, runtimeDir, manifest.ModelFile)
+            {
+                Flavor = manifest.Flavor ?? Abstractions.Flavors.ModelFlavor.Onnx,
+                FlavorConfigJson = manifest.FlavorConfigJson,
+            }
             : null;
     }
 

@@ -20,7 +20,7 @@ public sealed partial class RuntimeStore(IOptions<ModelplaneOptions> options, Ti
     private RuntimeInfo? _current;
 
     /// <summary>Protocol versions of the node–worker protocol this node speaks.</summary>
-    public static IReadOnlyList<int> NodeProtocolVersions { get; } = [1];
+    public static IReadOnlyList<int> NodeProtocolVersions => Worker.Protocol.WorkerProtocol.SupportedVersions;
 
     /// <summary>The runtimes folder, <c>&lt;data&gt;/runtimes</c>.</summary>
     public string Root => Bundles.Root;
@@ -84,7 +84,7 @@ public sealed partial class RuntimeStore(IOptions<ModelplaneOptions> options, Ti
             }
 
             var (dotnet, dependent) = RuntimeManifest.ReadFramework(staging);
-            RuntimeManifest.Write(Path.Combine(staging, RuntimeManifest.FileName), id, protocols ?? NodeProtocolVersions, dotnet, dependent, files, time.GetUtcNow());
+            RuntimeManifest.Write(Path.Combine(staging, RuntimeManifest.FileName), id, protocols ?? [1], dotnet, dependent, files, time.GetUtcNow());
             ContentFiles.MakeContentsReadOnly(staging, fileMode: null);
             if (Bundles.Publish(staging, id))
             {

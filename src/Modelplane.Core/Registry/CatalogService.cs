@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Modelplane.Abstractions;
+using Modelplane.Core.Registry.Foundation;
 using Modelplane.Core.Storage;
 
 namespace Modelplane.Core.Registry;
@@ -21,6 +22,7 @@ public sealed class CatalogService(ModelplaneDbContext db, TimeProvider time)
     public async Task<CatalogEntity> CreateCatalogAsync(string? name, string? comment, string? owner, CancellationToken cancellationToken)
     {
         var catalog = RegistryNames.Catalog(name);
+        SystemCatalogGuard.EnsureWritable(catalog, $"cannot create catalog '{catalog}'");
         if (await db.Catalogs.AnyAsync(c => c.Name == catalog, cancellationToken))
         {
             throw ModelplaneException.AlreadyExists($"Catalog '{catalog}' already exists.");
@@ -57,6 +59,7 @@ public sealed class CatalogService(ModelplaneDbContext db, TimeProvider time)
     {
         var catalog = RegistryNames.Catalog(catalogName, "catalog_name");
         var schema = RegistryNames.Schema(name);
+        SystemCatalogGuard.EnsureWritable(catalog, $"cannot create schema '{catalog}.{schema}'");
         await GetCatalogAsync(catalog, cancellationToken);
         var fullName = catalog + "." + schema;
         if (await db.Schemas.AnyAsync(s => s.FullName == fullName, cancellationToken))

@@ -6,7 +6,8 @@ namespace Modelplane.Core.Registry;
 /// What Modelplane reads from an MLflow <c>MLmodel</c> file (MLflow "Storage Format"; databricks-serving.md §5.4,
 /// peers.md §3.2): the flavors with their scalar attributes, the signature and where the input examples are.
 /// </summary>
-/// <param name="Flavors">Flavor name → its scalar attributes (nested maps such as <c>env</c> are left out), in file order.</param>
+/// <param name="Flavors">Flavor name → its scalar attributes as strings (<c>512</c>, <c>true</c>; YAML null as null; nested
+/// maps such as <c>env</c> are left out), in file order.</param>
 /// <param name="Signature">The parsed <c>signature</c>, or null when the file has none.</param>
 /// <param name="InputExample">The <c>saved_input_example_info</c> (or older <c>input_example</c>) block, or null.</param>
 /// <param name="MlflowVersion">The <c>mlflow_version</c> that wrote the file, if given.</param>
@@ -16,7 +17,8 @@ public sealed record MlflowModelFile(
     InputExampleInfo? InputExample,
     string? MlflowVersion)
 {
-    /// <summary>The flavor Modelplane serves.</summary>
+    /// <summary>The MLflow ONNX flavor (<see cref="Abstractions.Flavors.ModelFlavor.Onnx"/>); Modelplane also serves its own
+    /// <c>gguf</c> and <c>modelplane_embedding</c> flavors (<see cref="MlflowFlavorPolicy"/>).</summary>
     public const string OnnxFlavor = "onnx";
 
     /// <summary>The generic Python flavor every MLflow Python model carries.</summary>

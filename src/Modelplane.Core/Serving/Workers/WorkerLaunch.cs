@@ -158,6 +158,9 @@ public static class WorkerLaunch
         }
 
         info.Environment["DOTNET_ROOT"] = dotnetRoot;
+        // llama.cpp prints a gdb backtrace on GGML_ASSERT before aborting; the abort itself is enough (the build log
+        // keeps the assert line), and the backtrace can hang on machines where ptrace is restricted.
+        info.Environment["GGML_NO_BACKTRACE"] = "1";
         if (GcHeapLimitBytes(spec.MemoryLimitBytes) is > 0 and var heap)
         {
             info.Environment["DOTNET_GCHeapHardLimit"] = heap.ToString("x", CultureInfo.InvariantCulture);

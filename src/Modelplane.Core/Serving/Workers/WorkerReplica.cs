@@ -98,6 +98,14 @@ public sealed class WorkerReplica : IReplica
         return client.InferAsync(inputs, outputNames, traceParent, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> GenerateAsync(string task, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var client = _client ?? throw new InvalidOperationException($"Replica {Id} is not started.");
+        var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
+        return client.GenerateAsync(task, body, traceParent, cancellationToken);
+    }
+
     /// <summary>Asks the worker whether it answers.</summary>
     /// <returns>The worker's GC heap size, bytes.</returns>
     /// <exception cref="ReplicaLostException">The worker is gone.</exception>

@@ -137,6 +137,9 @@ namespace Modelplane.Core.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FlavorConfigJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InputExampleJson")
                         .HasColumnType("TEXT");
 

@@ -9,37 +9,50 @@ using Modelplane.Core.Serving.Pipeline;
 namespace Modelplane.Core.Serving.Llm;
 
 /// <summary>
-/// An external model that is live: the provider adapter's <see cref="ILlmClient"/> in-process (DESIGN.md §1), the
+/// An LLM served entity that is live — an external model (the provider adapter's <see cref="ILlmClient"/> in-process,
+/// DESIGN.md §1) or a local one (<see cref="LocalGenerationClient"/> over GGUF worker replicas,
+/// <see cref="LocalEmbeddingClient"/> over embedding worker replicas and the adaptive batcher) — with the
 /// entity's execution timeout (504 when it passes, also mid-stream) and usage accounting: the provider's counts, or
 /// local estimates (<see cref="UsageEstimator"/>) marked on the context when it gave none. Every stream asks the
 /// provider for usage; the usage chunk reaches the client only when it asked (<c>stream_options.include_usage</c>),
 /// and is synthesized from the estimate when it asked and the provider sent none.
 /// </summary>
-public sealed class ExternalModelRuntime : ServedEntityRuntime
+public sealed class LlmRuntime : ServedEntityRuntime
 {
     private readonly ILlmClient client;
     private readonly TimeSpan timeout;
     private readonly UsageEstimator estimator;
     private readonly Action<Usage, bool>? onUsage;
 
-    /// <summary>Wraps a provider client.</summary>
-    /// <param name="spec">The resolved entity (with <see cref="ResolvedServedEntity.ExternalModel"/>).</param>
-    /// <param name="client">The provider adapter's client.</param>
+    /// <summary>Wraps an LLM client.</summary>
+    /// <param name="spec">The resolved entity (an external model, or a registered model of an LLM flavor).</param>
+    /// <param name="client">The provider adapter's client, or a local model's.</param>
     /// <param name="timeout">Execution timeout for a whole answer (streams included).</param>
     /// <param name="estimator">Local token counter.</param>
     /// <param name="onUsage">Receives each answer's usage and whether it was estimated (metrics).</param>
-    public ExternalModelRuntime(ResolvedServedEntity spec, ILlmClient client, TimeSpan timeout, UsageEstimator estimator, Action<Usage, bool>? onUsage)
+    public LlmRuntime(ResolvedServedEntity spec, ILlmClient client, TimeSpan timeout, UsageEstimator estimator, Action<Usage, bool>? onUsage)
         : base(spec)
     {
         this.client = client;
         this.timeout = timeout;
         this.estimator = estimator;
         this.onUsage = onUsage;
-        Task = spec.ExternalModel?.Task ?? throw new ArgumentException("Not an external model.", nameof(spec));
+        Task = spec.Task ?? throw new ArgumentException("Not an LLM served entity.", nameof(spec));
+        // A local GGUF model is a causal LM: it answers legacy completions as well as chat.
+        AlsoServes = spec.Flavor == Abstractions.Flavors.ModelFlavor.Gguf ? LlmTask.Completions : null;
     }
 
     /// <summary>The entity's task.</summary>
     public string Task { get; }
+
+    /// <summary>A second task the entity answers besides <see cref="Task"/> (completions on GGUF chat models), or null.</summary>
+    public string? AlsoServes { get; }
+
+    /// <inheritdoc />
+    public override Replicas.ReplicaPool? Replicas => (client as LocalGenerationClient)?.Pool ?? (client as LocalEmbeddingClient)?.Pool;
+
+    /// <summary>The client (a provider adapter's or a local model's).</summary>
+    public ILlmClient Client => client;
 
     /// <inheritdoc />
     public override async Task<InvocationResult> InvokeAsync(InvocationContext context, CancellationToken cancellationToken)
@@ -49,7 +62,7 @@ public sealed class ExternalModelRuntime : ServedEntityRuntime
             throw ModelplaneException.InvalidParameter($"This endpoint serves an external model ({Task}); send an OpenAI-shaped body ({Expected(Task)}).");
         }
 
-        if (payload.Task != Task)
+        if (payload.Task != Task && payload.Task != AlsoServes)
         {
             throw ModelplaneException.InvalidParameter($"This endpoint serves {Task}, not {payload.Task}; send {Expected(Task)}.");
         }
@@ -261,6 +274,6 @@ public sealed class ExternalModelRuntime : ServedEntityRuntime
     };
 }
 
-/// <summary>How <see cref="ExternalModelRuntime"/> reads one kind of stream chunk: its usage, its choices and its text.</summary>
+/// <summary>How <see cref="LlmRuntime"/> reads one kind of stream chunk: its usage, its choices and its text.</summary>
 internal sealed record StreamShape<T>(
     Func<T, Usage?> UsageOf, Action<T> ClearUsage, Func<T, int> Choices, Action<T, StringBuilder> AppendText, Func<T?, Usage, T> UsageChunk);
