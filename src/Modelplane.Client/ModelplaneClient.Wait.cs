@@ -50,7 +50,7 @@ public sealed partial class ModelplaneClient
     /// <summary>Where an endpoint stands for the waiter; <paramref name="failedEntities"/> names the failed entities.</summary>
     internal static EndpointWaitState Classify(ServingEndpoint endpoint, out IReadOnlyList<string> failedEntities)
     {
-        var entities = (endpoint.PendingConfig?.ServedEntities ?? []).Concat(endpoint.Config?.ServedEntities ?? []);
+        var entities = (endpoint.PendingConfig?.ServedEntities ?? []).Concat(endpoint.FailedConfig?.ServedEntities ?? []).Concat(endpoint.Config?.ServedEntities ?? []);
         failedEntities = entities
             .Where(e => e.State?.Deployment is "DEPLOYMENT_FAILED" or "DEPLOYMENT_ABORTED")
             .Select(e => e.Name ?? e.EntityName ?? "?")
@@ -70,7 +70,7 @@ public sealed partial class ModelplaneClient
 
     private static string FailureMessage(string name, ServingEndpoint endpoint, IReadOnlyList<string> failed)
     {
-        var messages = (endpoint.PendingConfig?.ServedEntities ?? []).Concat(endpoint.Config?.ServedEntities ?? [])
+        var messages = (endpoint.PendingConfig?.ServedEntities ?? []).Concat(endpoint.FailedConfig?.ServedEntities ?? []).Concat(endpoint.Config?.ServedEntities ?? [])
             .Where(e => failed.Contains(e.Name ?? e.EntityName ?? "?") && !string.IsNullOrWhiteSpace(e.State?.DeploymentStateMessage))
             .Select(e => $"{e.Name}: {e.State!.DeploymentStateMessage}")
             .Distinct(StringComparer.Ordinal);

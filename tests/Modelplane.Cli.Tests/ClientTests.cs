@@ -61,6 +61,23 @@ public class ClientTests
     }
 
     [Fact]
+    internal void A_failed_update_names_the_failed_configs_entity_and_its_reason()
+    {
+        var endpoint = new ServingEndpoint
+        {
+            State = new EndpointState { Ready = "READY", ConfigUpdate = "UPDATE_FAILED" },
+            Config = new EndpointConfig { ServedEntities = [new ServedEntity { Name = "llm-1", State = new ServedEntityState { Deployment = "DEPLOYMENT_READY" } }] },
+            FailedConfig = new EndpointConfig
+            {
+                ServedEntities = [new ServedEntity { Name = "llm-2", State = new ServedEntityState { Deployment = "DEPLOYMENT_FAILED", DeploymentStateMessage = "GGUF file 'model.gguf' is truncated" } }],
+            },
+        };
+
+        Assert.Equal(EndpointWaitState.Failed, ModelplaneClient.Classify(endpoint, out var failed));
+        Assert.Equal(["llm-2"], failed);
+    }
+
+    [Fact]
     public void The_directory_hash_is_the_sha256_of_a_sorted_sha256sum_manifest()
     {
         var dir = Directory.CreateTempSubdirectory("modelplane-hash-");

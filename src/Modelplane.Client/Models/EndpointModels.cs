@@ -27,6 +27,8 @@ public sealed record ServingEndpoint
     public EndpointConfig? Config { get; init; }
     /// <summary>The config being rolled out; present only while an update runs (or failed).</summary>
     public EndpointConfig? PendingConfig { get; init; }
+    /// <summary>Extension: after a failed update, the config that failed, with each entity's state and message.</summary>
+    public EndpointConfig? FailedConfig { get; init; }
     /// <summary>Tags.</summary>
     public List<EndpointTag>? Tags { get; init; }
     /// <summary>Fields not modelled above.</summary>

@@ -25,12 +25,18 @@ public sealed class EndpointViewBuilder(IDbContextFactory<ModelplaneDbContext> d
             State = new EndpointState(ready ? "READY" : "NOT_READY", e.ConfigUpdate),
             Config = e.ActiveConfigVersion > 0 ? await ViewAsync(db, e, e.ActiveConfigVersion, null, ct) : null,
             PendingConfig = e.PendingConfigVersion is { } p ? await ViewAsync(db, e, p, e.UpdatedAt, ct) : null,
+            FailedConfig = e.ConfigUpdate == ConfigStatus.UpdateFailed && await FailedVersionAsync(db, e, ct) is { } f ? await ViewAsync(db, e, f, e.UpdatedAt, ct) : null,
             Tags = JsonSerializer.Deserialize<List<EndpointTag>>(e.TagsJson) ?? [],
             PermissionLevel = "CAN_MANAGE",
             Task = latest?.Task,
             AiGateway = latest is null ? null : new AiGatewayView(new FallbackConfigView(latest.FallbackEnabled)),
         };
     }
+
+    /// <summary>The newest config version above the active one: the one whose update failed.</summary>
+    private static async Task<int?> FailedVersionAsync(ModelplaneDbContext db, EndpointEntity e, CancellationToken ct) =>
+        await db.EndpointConfigs.AsNoTracking().Where(c => c.EndpointId == e.Id && c.Version > e.ActiveConfigVersion)
+            .OrderByDescending(c => c.Version).Select(c => (int?)c.Version).FirstOrDefaultAsync(ct);
 
     private async Task<EndpointConfigView?> ViewAsync(ModelplaneDbContext db, EndpointEntity e, int version, long? start, CancellationToken ct)
     {

@@ -21,6 +21,9 @@ public sealed record EndpointDetailed
     public EndpointConfigView? Config { get; init; }
     /// <summary>The config being applied, present only while an update runs.</summary>
     public EndpointConfigView? PendingConfig { get; init; }
+    /// <summary>Extension: after <c>config_update: UPDATE_FAILED</c>, the config version that failed, with each served
+    /// entity's state and message (why it failed; its build log has the rest), until the next update starts.</summary>
+    public EndpointConfigView? FailedConfig { get; init; }
     /// <summary>Tags.</summary>
     public required IReadOnlyList<EndpointTag> Tags { get; init; }
     /// <summary>The caller's permission level.</summary>

@@ -155,10 +155,23 @@ internal static class RequestReader
         null or "text" => null,
         "json_object" => JsonGbnf.JsonObject,
         "json_schema" => format.JsonSchema?.Schema is { } schema
-            ? JsonSchemaGbnf.Convert(schema)
+            ? Schema(schema)
             : throw Field("response_format.json_schema.schema", "response_format.json_schema.schema is required for json_schema."),
         var other => throw Field("response_format.type", $"response_format.type '{other}' is not supported (text, json_object, json_schema)."),
     };
+
+    private static string Schema(System.Text.Json.JsonElement schema)
+    {
+        try
+        {
+            return JsonSchemaGbnf.Convert(schema);
+        }
+        catch (ModelplaneException ex) when (ex.Param is null)
+        {
+            // The message names the keyword's path inside the schema; the param is the schema itself.
+            throw new ModelplaneException(ex.ErrorCode, ex.Message, ex.StatusCode, ex) { Param = "response_format.json_schema.schema" };
+        }
+    }
 
     private static void Range(double? value, double min, double max, string field)
     {

@@ -74,7 +74,7 @@ public static class JsonSchemaGbnf
             {
                 if (!Keywords.Contains(p.Name))
                 {
-                    throw ModelplaneException.InvalidParameter($"{path}.{p.Name} is not supported (JSON Schema subset: see the gguf flavor docs).");
+                    throw ModelplaneException.InvalidParameter($"{path}.{p.Name} is not supported; the subset is type, properties, required, additionalProperties, items, enum, const, minLength, maxLength, minItems, maxItems (docs/foundation-models.md).");
                 }
             }
 

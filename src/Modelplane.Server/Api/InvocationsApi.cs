@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Modelplane.Abstractions;
+using Modelplane.Abstractions.Llm;
 using Modelplane.Core;
 using Modelplane.Core.Serving.Payloads;
 using Modelplane.Core.Serving.Pipeline;
@@ -28,12 +29,33 @@ public static class InvocationsApi
         return app;
     }
 
+    private static bool IsCompletion(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("prompt", out _) && !document.RootElement.TryGetProperty("messages", out _);
+        }
+        catch (JsonException)
+        {
+            return false; // Parse reports the malformed body.
+        }
+    }
+
     private static async Task InvokeAsync(string name, HttpContext http)
     {
         var endpoint = await EndpointResolver.LiveAsync(http, name);
         if (LlmExchange.TaskOf(endpoint) is { } task)
         {
-            await LlmExchange.RunAsync(http, endpoint, task);
+            // A GGUF chat endpoint also answers completions: a body with "prompt" and no "messages" is one.
+            var body = await LlmExchange.ReadAsync(http);
+            if (task == LlmTask.Chat && LlmExchange.Serves(endpoint, LlmTask.Completions) && IsCompletion(body))
+            {
+                task = LlmTask.Completions;
+            }
+
+            await LlmExchange.RunAsync(http, endpoint, task, LlmExchange.Parse(body, task));
             return;
         }
 

@@ -39,6 +39,9 @@ public sealed class CorruptGgufTests(LocalModelsNode node)
 
         var log = await node.BuildLogsAsync(name, model);
         Assert.Contains("GGUF", log, StringComparison.OrdinalIgnoreCase);
+        var failed = (await node.Admin.GetFromJsonAsync<JsonObject>($"/api/2.0/serving-endpoints/{name}"))!["failed_config"]!["served_entities"]![0]!["state"]!;
+        Assert.Equal("DEPLOYMENT_FAILED", (string?)failed["deployment"]);
+        Assert.Contains("GGUF", (string?)failed["deployment_state_message"], StringComparison.OrdinalIgnoreCase);
         var chat = await node.Admin.PostAsJsonAsync("/serving-endpoints/chat/completions", new JsonObject
         {
             ["model"] = "tiny-chat",

@@ -62,6 +62,30 @@ public sealed class LocalChatTests(LocalModelsNode node)
     }
 
     [Fact]
+    public async Task Invocations_takes_a_chat_body_or_a_completion_body_on_a_gguf_endpoint()
+    {
+        var chat = await node.Admin.PostAsJsonAsync("/serving-endpoints/tiny-chat/invocations", new { messages = new[] { new { role = "user", content = "Hi" } }, max_tokens = 3 });
+        var completion = await node.Admin.PostAsJsonAsync("/serving-endpoints/tiny-chat/invocations", new { prompt = "Once upon a time", max_tokens = 3 });
+
+        Assert.Equal("chat.completion", (string?)(await chat.Content.ReadFromJsonAsync<JsonObject>())!["object"]);
+        Assert.Equal("text_completion", (string?)(await completion.Content.ReadFromJsonAsync<JsonObject>())!["object"]);
+    }
+
+    [Fact]
+    public async Task An_unsupported_schema_keyword_is_a_400_naming_the_schema()
+    {
+        var response = await node.Admin.PostAsJsonAsync("/serving-endpoints/chat/completions", JsonNode.Parse("""
+            {"model": "tiny-chat", "messages": [{"role": "user", "content": "Hi"}],
+             "response_format": {"type": "json_schema", "json_schema": {"name": "n", "schema": {"type": "object", "properties": {"age": {"type": "integer", "minimum": 0}}}}}}
+            """));
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("response_format.json_schema.schema", (string?)error["param"]);
+        Assert.Contains("properties.age.minimum", (string?)error["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_schema_output_parses_and_keeps_to_the_schema()
     {
         var schema = JsonNode.Parse("""

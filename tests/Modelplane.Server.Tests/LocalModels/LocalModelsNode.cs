@@ -111,7 +111,7 @@ public sealed class LocalModelsNode : IAsyncLifetime
     public async Task<string> BuildLogsAsync(string endpoint, string model)
     {
         var config = (await Admin.GetFromJsonAsync<JsonObject>($"/api/2.0/serving-endpoints/{endpoint}"))!;
-        var entities = (config["pending_config"] ?? config["config"])?["served_entities"] as JsonArray;
+        var entities = (config["pending_config"] ?? config["failed_config"] ?? config["config"])?["served_entities"] as JsonArray;
         var entity = (string?)entities?[0]?["name"] ?? model.Split('.')[^1] + "-1";
         return await Admin.GetStringAsync($"/api/2.0/serving-endpoints/{endpoint}/served-models/{entity}/build-logs");
     }

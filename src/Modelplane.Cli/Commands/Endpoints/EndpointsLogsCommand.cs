@@ -5,7 +5,7 @@ namespace Modelplane.Cli.Commands.Endpoints;
 /// <summary>
 /// <c>modelplane endpoints logs &lt;endpoint&gt; [--served-model S] [--build]</c>: the served entity's server logs, or
 /// with <c>--build</c> its build logs (why a deployment failed). Without <c>--served-model</c>, the first entity of
-/// the pending config, else of the live config. Table output is the raw text; JSON is <c>{"logs": "..."}</c>.
+/// the pending config, else of the config whose update failed (<c>failed_config</c>), else of the live config. Table output is the raw text; JSON is <c>{"logs": "..."}</c>.
 /// </summary>
 internal sealed class EndpointsLogsCommand : BaseCommand
 {
@@ -30,7 +30,8 @@ internal sealed class EndpointsLogsCommand : BaseCommand
         if (served is null)
         {
             var endpoint = await client.GetEndpointAsync(name, cancellationToken);
-            served = (endpoint.PendingConfig?.ServedEntities ?? endpoint.Config?.ServedEntities ?? []).FirstOrDefault()?.Name
+            // A failed update's entities come first: their build logs say why it failed.
+            served = (endpoint.PendingConfig?.ServedEntities ?? endpoint.FailedConfig?.ServedEntities ?? endpoint.Config?.ServedEntities ?? []).FirstOrDefault()?.Name
                 ?? throw new InvalidOperationException($"Endpoint '{name}' has no served entities.");
         }
 
