@@ -23,6 +23,7 @@ internal static class CliApp
         root.Subcommands.Add(new EndpointsCommand(context, globals));
         root.Subcommands.Add(new QueryCommand(context, globals));
         root.Subcommands.Add(new Commands.Secrets.SecretsCommand(context, globals));
+        root.Subcommands.Add(new Commands.Tokens.TokensCommand(context, globals));
         root.Subcommands.Add(new Commands.Chat.ChatCommand(context, globals));
         return root;
     }

@@ -1,10 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Modelplane.Cli.Tests.Infrastructure;
 using Modelplane.Core.Secrets;
-using Modelplane.Server.Hosting;
 
 namespace Modelplane.Cli.Tests;
 
@@ -12,48 +10,12 @@ namespace Modelplane.Cli.Tests;
 /// A real Modelplane node (the whole pipeline, SQLite and the encrypted secret store in a temp data dir) listening
 /// on a free loopback port, shared by <see cref="SecretCommandTests"/> and <see cref="SecretClientTests"/>.
 /// </summary>
-public sealed class SecretsNodeFixture : IAsyncLifetime
+public sealed class SecretsNodeFixture() : RealNodeFixture("modelplane-cli-secrets-")
 {
-    private readonly DirectoryInfo dataDir = Directory.CreateTempSubdirectory("modelplane-cli-secrets-");
-    private WebApplication? app;
-
-    /// <summary>The node's base URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
-    public string Url { get; private set; } = "";
-
-    /// <summary>The bootstrap admin token.</summary>
-    public string Token { get; private set; } = "";
-
-    /// <summary>Environment pointing the CLI at this node with the admin token.</summary>
-    internal Dictionary<string, string> Env => new() { ["MODELPLANE_HOST"] = Url, ["MODELPLANE_TOKEN"] = Token };
-
-    public async Task InitializeAsync()
-    {
-        app = ModelplaneNode.Build(new NodeOptions
-        {
-            Port = 0,
-            DataDir = dataDir.FullName,
-            Args = ["--Logging:LogLevel:Default=Warning"],
-        });
-        await app.StartAsync();
-        Url = app.Urls.First().TrimEnd('/');
-        Token = (await File.ReadAllTextAsync(Path.Combine(dataDir.FullName, "admin-token"))).Trim();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-
-        dataDir.Delete(recursive: true);
-    }
-
     /// <summary>The stored value, read through the node's own store (the API never answers values).</summary>
     public async Task<byte[]> ReadValueAsync(string scope, string key)
     {
-        await using var services = app!.Services.CreateAsyncScope();
+        await using var services = Services.CreateAsyncScope();
         return await services.ServiceProvider.GetRequiredService<SecretStore>().GetAsync(scope, key, default);
     }
 
@@ -68,7 +30,7 @@ public sealed class SecretCommandTests(SecretsNodeFixture node) : IClassFixture<
 
     private async Task<CliResult> RunAsync(string[] args, string? stdin = null, IDictionary<string, string>? environment = null)
     {
-        var result = await CliRun.RunAsync(args, environment ?? node.Env, stdin);
+        var result = await CliRun.RunAsync(args, environment ?? node.Env(), stdin);
         runs.Add(result);
         return result;
     }
@@ -228,7 +190,7 @@ public sealed class SecretCommandTests(SecretsNodeFixture node) : IClassFixture<
     [Fact]
     public async Task A_wrong_token_exits_1_unauthenticated_without_echoing_the_value()
     {
-        var env = new Dictionary<string, string>(node.Env) { ["MODELPLANE_TOKEN"] = "not-a-token" };
+        var env = new Dictionary<string, string>(node.Env()) { ["MODELPLANE_TOKEN"] = "not-a-token" };
 
         var result = await RunAsync(["secrets", "put-secret", "s", "k", "--string-value", "sk-wrong-token-value"], environment: env);
 

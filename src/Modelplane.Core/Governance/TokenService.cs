@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Modelplane.Abstractions;
 using Modelplane.Core.Storage;
 
 namespace Modelplane.Core.Governance;
@@ -10,7 +11,7 @@ namespace Modelplane.Core.Governance;
 /// Personal access tokens (DESIGN.md §6): a token is shown once; the store keeps only its SHA-256. Tokens look like
 /// <c>mpt_</c> followed by 43 base64url characters (256 random bits).
 /// </summary>
-public sealed class TokenService(ModelplaneDbContext db, IOptions<ModelplaneOptions> options, TimeProvider time)
+public sealed class TokenService(ModelplaneDbContext db, IOptions<ModelplaneOptions> options, TimeProvider time, TokenValidator validator)
 {
     /// <summary>Name of the file in the data dir that holds the bootstrap admin token (mode 0600).</summary>
     public const string AdminTokenFile = "admin-token";
@@ -43,6 +44,33 @@ public sealed class TokenService(ModelplaneDbContext db, IOptions<ModelplaneOpti
         db.Tokens.Add(info);
         await db.SaveChangesAsync(ct);
         return (value, info);
+    }
+
+    /// <summary>A principal's own tokens (expired ones included until deleted), oldest first; rows carry hashes, so
+    /// callers must never answer them as they are.</summary>
+    /// <param name="principalId">Owner.</param>
+    /// <param name="ct">Cancels.</param>
+    public async Task<IReadOnlyList<TokenEntity>> ListAsync(string principalId, CancellationToken ct)
+    {
+        var rows = await db.Tokens.AsNoTracking().Where(t => t.PrincipalId == principalId).ToListAsync(ct);
+        return [.. rows.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Deletes one of a principal's own tokens and drops it from <see cref="TokenValidator"/>'s cache, so it is refused
+    /// on this node from the next request on.
+    /// </summary>
+    /// <param name="principalId">The caller; a token of anyone else's is answered as absent.</param>
+    /// <param name="tokenId">The token id from <see cref="ListAsync"/> or <see cref="CreateAsync"/>.</param>
+    /// <param name="ct">Cancels.</param>
+    /// <exception cref="ModelplaneException">404 <c>RESOURCE_DOES_NOT_EXIST</c> when the caller has no token with that id.</exception>
+    public async Task DeleteAsync(string principalId, string tokenId, CancellationToken ct)
+    {
+        var row = await db.Tokens.FirstOrDefaultAsync(t => t.Id == tokenId && t.PrincipalId == principalId, ct)
+            ?? throw ModelplaneException.NotFound($"Token '{tokenId}' does not exist.");
+        db.Tokens.Remove(row);
+        await db.SaveChangesAsync(ct);
+        validator.Evict(row.Sha256);
     }
 
     /// <summary>The principal a token belongs to, or null when unknown or expired.</summary>

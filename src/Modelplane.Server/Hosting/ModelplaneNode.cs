@@ -94,6 +94,7 @@ public static class ModelplaneNode
         app.MapOipApi();
         app.MapMetricsApi();
         app.MapSecretsApi();
+        app.MapTokensApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }
