@@ -15,48 +15,36 @@ internal sealed partial class WorkerConnection
 
     private async Task GenerateAsync(uint id, GenerateRequest request, FrameWriter writer, CancellationToken cancellationToken)
     {
+        ActivityContext.TryParse(request.TraceParent, null, out var parent);
+        using var activity = Source.StartActivity("worker.generate", ActivityKind.Server, parent);
+        activity?.SetTag("modelplane.replica.request_id", id);
         try
         {
-            ActivityContext.TryParse(request.TraceParent, null, out var parent);
-            using var activity = Source.StartActivity("worker.generate", ActivityKind.Server, parent);
-            activity?.SetTag("modelplane.replica.request_id", id);
-            try
+            var generator = server.Engine.Generator
+                ?? throw ModelplaneException.InvalidParameter("This replica serves a tensor model; send a scoring request.");
+            await foreach (var json in Chunks(generator, request, cancellationToken))
             {
-                var generator = server.Engine.Generator
-                    ?? throw ModelplaneException.InvalidParameter("This replica serves a tensor model; send a scoring request.");
-                await foreach (var json in Chunks(generator, request, cancellationToken))
-                {
-                    await writer.SendChunkAsync(id, json, CancellationToken.None);
-                }
+                await writer.SendChunkAsync(id, json, CancellationToken.None);
+            }
 
-                await writer.SendEndAsync(id, CancellationToken.None);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // The node gave up on this request; it expects no answer.
-            }
-            catch (Exception ex) when (ex is ModelplaneException or JsonException)
-            {
-                var error = ex is ModelplaneException mp ? WorkerError.From(mp) : new WorkerError(ErrorCode.BadRequest, 400, "The request is not valid JSON: " + ex.Message);
-                activity?.SetStatus(ActivityStatusCode.Error, error.ErrorCode);
-                await SendQuietlyAsync(() => writer.SendErrorAsync(id, error, CancellationToken.None));
-            }
-            catch (Exception ex) when (ex is not (IOException or ObjectDisposedException or SocketException))
-            {
-                WorkerLog.Error($"Generation {id} failed: {ex}");
-                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-                var error = new WorkerError(ErrorCode.InternalError, 500, "The model failed: " + ex.Message);
-                await SendQuietlyAsync(() => writer.SendErrorAsync(id, error, CancellationToken.None));
-            }
+            await writer.SendEndAsync(id, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The connection is gone; the node has failed this request already.
+            // The node gave up on this request; it expects no answer.
         }
-        finally
+        catch (Exception ex) when (ex is ModelplaneException or JsonException)
         {
-            _runs.TryRemove(id, out _);
-            server.ExitRequest();
+            var error = ex is ModelplaneException mp ? WorkerError.From(mp) : new WorkerError(ErrorCode.BadRequest, 400, "The request is not valid JSON: " + ex.Message);
+            activity?.SetStatus(ActivityStatusCode.Error, error.ErrorCode);
+            await SendQuietlyAsync(() => writer.SendErrorAsync(id, error, CancellationToken.None));
+        }
+        catch (Exception ex) when (ex is not (IOException or ObjectDisposedException or SocketException))
+        {
+            WorkerLog.Error($"Generation {id} failed: {ex}");
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            var error = new WorkerError(ErrorCode.InternalError, 500, "The model failed: " + ex.Message);
+            await SendQuietlyAsync(() => writer.SendErrorAsync(id, error, CancellationToken.None));
         }
     }
 

@@ -116,60 +116,67 @@ internal sealed partial class WorkerConnection(WorkerServer server, Socket socke
             throw new WorkerProtocolException($"Request id {id} is already in flight.");
         }
 
-        _ = Task.Run(() => run(cancellation.Token));
+        _ = Task.Run(() => RunAsync(id, run, cancellation.Token));
     }
 
-    private async Task InferAsync(uint id, InferRequest request, FrameWriter writer, CancellationToken cancellationToken)
+    /// <summary>One request's life on the worker: the run, then its slot freed; a closed connection ends it quietly
+    /// (the node has failed the request already).</summary>
+    private async Task RunAsync(uint id, Func<CancellationToken, Task> run, CancellationToken cancellationToken)
     {
         try
         {
-            ActivityContext.TryParse(request.TraceParent, null, out var parent);
-            using var activity = Source.StartActivity("worker.infer", ActivityKind.Server, parent);
-            activity?.SetTag("modelplane.replica.request_id", id);
-            IReadOnlyList<ModelValue> outputs;
-            try
-            {
-                var model = server.Engine.Model
-                    ?? throw ModelplaneException.InvalidParameter("This replica serves a text-generation model; send an OpenAI chat or completions request.");
-                outputs = await model.RunAsync(request.Inputs, request.OutputNames, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return; // The node gave up on this request; it expects no answer.
-            }
-            catch (ModelplaneException ex)
-            {
-                activity?.SetStatus(ActivityStatusCode.Error, ex.ErrorCode);
-                await SendQuietlyAsync(() => writer.SendErrorAsync(id, WorkerError.From(ex), CancellationToken.None));
-                return;
-            }
-            catch (Exception ex)
-            {
-                WorkerLog.Error($"Request {id} failed: {ex}");
-                activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-                var error = new WorkerError(ErrorCode.InternalError, 500, "The model failed: " + ex.Message);
-                await SendQuietlyAsync(() => writer.SendErrorAsync(id, error, CancellationToken.None));
-                return;
-            }
-
-            try
-            {
-                await writer.SendResultAsync(id, outputs, CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is WorkerProtocolException or ArgumentException)
-            {
-                var error = new WorkerError(ErrorCode.InternalError, 500, "The result cannot be sent: " + ex.Message);
-                await SendQuietlyAsync(() => writer.SendErrorAsync(id, error, CancellationToken.None));
-            }
+            await run(cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
         {
-            // The connection is gone; the node has failed this request already.
+            // The connection is gone.
         }
         finally
         {
             _runs.TryRemove(id, out _);
             server.ExitRequest();
+        }
+    }
+
+    private async Task InferAsync(uint id, InferRequest request, FrameWriter writer, CancellationToken cancellationToken)
+    {
+        ActivityContext.TryParse(request.TraceParent, null, out var parent);
+        using var activity = Source.StartActivity("worker.infer", ActivityKind.Server, parent);
+        activity?.SetTag("modelplane.replica.request_id", id);
+        IReadOnlyList<ModelValue> outputs;
+        try
+        {
+            var model = server.Engine.Model
+                ?? throw ModelplaneException.InvalidParameter("This replica serves a text-generation model; send an OpenAI chat or completions request.");
+            outputs = await model.RunAsync(request.Inputs, request.OutputNames, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return; // The node gave up on this request; it expects no answer.
+        }
+        catch (ModelplaneException ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.ErrorCode);
+            await SendQuietlyAsync(() => writer.SendErrorAsync(id, WorkerError.From(ex), CancellationToken.None));
+            return;
+        }
+        catch (Exception ex)
+        {
+            WorkerLog.Error($"Request {id} failed: {ex}");
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            var error = new WorkerError(ErrorCode.InternalError, 500, "The model failed: " + ex.Message);
+            await SendQuietlyAsync(() => writer.SendErrorAsync(id, error, CancellationToken.None));
+            return;
+        }
+
+        try
+        {
+            await writer.SendResultAsync(id, outputs, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is WorkerProtocolException or ArgumentException)
+        {
+            var error = new WorkerError(ErrorCode.InternalError, 500, "The result cannot be sent: " + ex.Message);
+            await SendQuietlyAsync(() => writer.SendErrorAsync(id, error, CancellationToken.None));
         }
     }
 

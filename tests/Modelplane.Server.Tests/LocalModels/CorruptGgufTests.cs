@@ -42,13 +42,7 @@ public sealed class CorruptGgufTests(LocalModelsNode node)
         var failed = (await node.Admin.GetFromJsonAsync<JsonObject>($"/api/2.0/serving-endpoints/{name}"))!["failed_config"]!["served_entities"]![0]!["state"]!;
         Assert.Equal("DEPLOYMENT_FAILED", (string?)failed["deployment"]);
         Assert.Contains("GGUF", (string?)failed["deployment_state_message"], StringComparison.OrdinalIgnoreCase);
-        var chat = await node.Admin.PostAsJsonAsync("/serving-endpoints/chat/completions", new JsonObject
-        {
-            ["model"] = "tiny-chat",
-            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "still there?" }),
-            ["max_tokens"] = 3,
-        });
-        Assert.True(chat.IsSuccessStatusCode, await chat.Content.ReadAsStringAsync());
+        await AssertTinyChatAnswersAsync();
         File.Delete(path);
     }
 
@@ -66,6 +60,13 @@ public sealed class CorruptGgufTests(LocalModelsNode node)
 
         var log = await node.BuildLogsAsync("aborts", "main.default.aborts");
         Assert.Contains("exit", log, StringComparison.OrdinalIgnoreCase);
+        await AssertTinyChatAnswersAsync();
+        File.Delete(path);
+    }
+
+    /// <summary>The node's healthy GGUF endpoint still answers.</summary>
+    private async Task AssertTinyChatAnswersAsync()
+    {
         var chat = await node.Admin.PostAsJsonAsync("/serving-endpoints/chat/completions", new JsonObject
         {
             ["model"] = "tiny-chat",
@@ -73,7 +74,6 @@ public sealed class CorruptGgufTests(LocalModelsNode node)
             ["max_tokens"] = 3,
         });
         Assert.True(chat.IsSuccessStatusCode, await chat.Content.ReadAsStringAsync());
-        File.Delete(path);
     }
 
     private string Corrupt(GgufCorruptionKind kind)

@@ -119,12 +119,9 @@ public sealed partial class ReplicaPool : IAsyncDisposable
             }
             catch (ReplicaLostException ex)
             {
-                var another = WasAnotherReady(handle);
-                Lost(handle, ex.Message);
-                if (attempt > 0 || !another)
+                if (!RetryAfterLoss(handle, ex, attempt == 0))
                 {
-                    throw ModelplaneException.Unavailable(
-                        $"Served entity '{settings.ServedEntityName}': replica {handle.Replica.Id} went away while serving this request; it is being replaced.", 2);
+                    throw LostWhileServing(handle);
                 }
             }
             finally
@@ -161,12 +158,9 @@ public sealed partial class ReplicaPool : IAsyncDisposable
                     }
                     catch (ReplicaLostException ex)
                     {
-                        var another = WasAnotherReady(handle);
-                        Lost(handle, ex.Message);
-                        if (yielded || attempt > 0 || !another)
+                        if (!RetryAfterLoss(handle, ex, attempt == 0 && !yielded))
                         {
-                            throw ModelplaneException.Unavailable(
-                                $"Served entity '{settings.ServedEntityName}': replica {handle.Replica.Id} went away while serving this request; it is being replaced.", 2);
+                            throw LostWhileServing(handle);
                         }
 
                         break;
@@ -187,6 +181,18 @@ public sealed partial class ReplicaPool : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Marks a lost replica and says whether the call may try again on another: only on its first attempt
+    /// (and, for a stream, before anything reached the caller), and only when another replica was ready.</summary>
+    private bool RetryAfterLoss(Handle handle, ReplicaLostException ex, bool mayRetry)
+    {
+        var another = WasAnotherReady(handle);
+        Lost(handle, ex.Message);
+        return mayRetry && another;
+    }
+
+    private ModelplaneException LostWhileServing(Handle handle) => ModelplaneException.Unavailable(
+        $"Served entity '{settings.ServedEntityName}': replica {handle.Replica.Id} went away while serving this request; it is being replaced.", 2);
 
     private async Task<Handle> AcquireAsync(Action<double>? onQueued, CancellationToken cancellationToken)
     {

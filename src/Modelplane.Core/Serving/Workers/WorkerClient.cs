@@ -121,13 +121,7 @@ public sealed class WorkerClient : IAsyncDisposable
         catch (Exception ex)
         {
             _pending.TryRemove(id, out _);
-            throw ex switch
-            {
-                OperationCanceledException => ex,
-                WorkerProtocolException => new ModelplaneException(ErrorCode.RequestLimitExceeded, "The request is too large for a replica: " + ex.Message, 413, ex),
-                ArgumentException => ModelplaneException.InvalidParameter(ex.Message),
-                _ => Lost("the request could not be sent", ex),
-            };
+            throw ex is OperationCanceledException ? ex : SendFailed(ex);
         }
 
         await using var registration = cancellationToken.Register(() =>
@@ -173,12 +167,7 @@ public sealed class WorkerClient : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                throw ex switch
-                {
-                    WorkerProtocolException => new ModelplaneException(ErrorCode.RequestLimitExceeded, "The request is too large for a replica: " + ex.Message, 413, ex),
-                    ArgumentException => ModelplaneException.InvalidParameter(ex.Message),
-                    _ => Lost("the request could not be sent", ex),
-                };
+                throw SendFailed(ex);
             }
 
             await foreach (var chunk in call.Reader.ReadAllAsync(cancellationToken))
@@ -316,6 +305,15 @@ public sealed class WorkerClient : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>What a request that could not be sent becomes: too large for a frame → 413, refused by the codec →
+    /// 400, anything else → the replica is lost.</summary>
+    private Exception SendFailed(Exception ex) => ex switch
+    {
+        WorkerProtocolException => new ModelplaneException(ErrorCode.RequestLimitExceeded, "The request is too large for a replica: " + ex.Message, 413, ex),
+        ArgumentException => ModelplaneException.InvalidParameter(ex.Message),
+        _ => Lost("the request could not be sent", ex),
+    };
 
     private ReplicaLostException Lost(string what, Exception inner) =>
         new($"Replica connection lost: {what} ({_closeReason ?? inner.Message}).", inner);
