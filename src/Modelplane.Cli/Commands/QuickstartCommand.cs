@@ -18,7 +18,7 @@ internal sealed class QuickstartCommand : BaseCommand
     private readonly NodeHostingOptions hosting = new();
 
     public QuickstartCommand(CliContext context, GlobalOptions globals)
-        : base("quickstart", "Start a node serving the Iris classifier, print examples, serve until Ctrl-C.", context, globals)
+        : base("quickstart", "Start a node serving the Iris classifier and the arctic-embed-xs embeddings endpoint, print examples, serve until Ctrl-C.", context, globals)
     {
         hosting.AddTo(this);
     }
