@@ -41,6 +41,8 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<TokenService>();
         services.AddMemoryCache();
         services.AddSingleton<TokenValidator>();
+        services.AddSingleton<Governance.Identity.IdentityResolver>();
+        services.AddSingleton<Governance.Permissions.PermissionService>();
         services.AddSingleton<LiveEndpoints>();
         services.AddSingleton<EndpointLogStore>();
         services.AddSingleton<EndpointRollout>();

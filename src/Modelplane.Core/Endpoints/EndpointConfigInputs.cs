@@ -88,15 +88,6 @@ public sealed record EndpointCoreConfigInput
     public TrafficConfig? TrafficConfig { get; init; }
 }
 
-/// <summary><c>ai_gateway</c> on create (databricks-serving.md §3.1). This node accepts <c>fallback_config</c>; the
-/// rest of the block (rate limits, usage tracking, inference tables, guardrails) comes with governance.</summary>
-[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record AiGatewayInput
-{
-    /// <summary>Fallbacks across the endpoint's served entities.</summary>
-    public FallbackConfigInput? FallbackConfig { get; init; }
-}
-
 /// <summary><c>fallback_config</c>.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record FallbackConfigInput
@@ -125,8 +116,8 @@ public sealed record CreateEndpointRequest
     public List<EndpointTag>? Tags { get; init; }
     /// <summary>Free text.</summary>
     public string? Description { get; init; }
-    /// <summary>AI Gateway settings (fallbacks on this node).</summary>
-    public AiGatewayInput? AiGateway { get; init; }
+    /// <summary>AI Gateway settings (databricks-serving.md §3.1).</summary>
+    public Governance.Gateway.AiGatewayConfig? AiGateway { get; init; }
 }
 
 /// <summary>Body of <c>PATCH /api/2.0/serving-endpoints/{name}/tags</c>.</summary>

@@ -76,7 +76,7 @@ public sealed class TokenService(ModelplaneDbContext db, IOptions<ModelplaneOpti
     /// <summary>The principal a token belongs to, or null when unknown or expired.</summary>
     public async Task<PrincipalEntity?> ValidateAsync(string token, CancellationToken ct) => (await LookupAsync(Hash(token), ct)).Principal;
 
-    /// <summary>Looks a token hash up: its principal (null when unknown or expired) and its expiry (Unix ms, null for none).</summary>
+    /// <summary>Looks a token hash up: its principal (null when unknown, expired, or its principal is deactivated) and its expiry (Unix ms, null for none).</summary>
     public async Task<(PrincipalEntity? Principal, long? ExpiresAt)> LookupAsync(string tokenHash, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -86,7 +86,8 @@ public sealed class TokenService(ModelplaneDbContext db, IOptions<ModelplaneOpti
             return (null, null);
         }
 
-        return (await db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Id == row.PrincipalId, ct), row.ExpiresAt);
+        var principal = await db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Id == row.PrincipalId, ct);
+        return principal is { Active: true } ? (principal, row.ExpiresAt) : (null, null);
     }
 
     /// <summary>

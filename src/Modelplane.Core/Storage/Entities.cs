@@ -126,6 +126,10 @@ public sealed class EndpointEntity
     public long CreatedAt { get; set; }
     /// <summary>Unix milliseconds.</summary>
     public long UpdatedAt { get; set; }
+    /// <summary>The AI Gateway block as last set (<c>Governance/Gateway/AiGatewayConfig</c> JSON), or null for none.</summary>
+    public string? AiGatewayJson { get; set; }
+    /// <summary>Bumped on every AI Gateway change, so every node rebuilds the endpoint's pipeline.</summary>
+    public int AiGatewayVersion { get; set; }
 }
 
 /// <summary>One config version of an endpoint (served entities + traffic), immutable once written.</summary>
@@ -165,10 +169,16 @@ public sealed class PrincipalEntity
     public required string Name { get; set; }
     /// <summary><c>user</c> or <c>service_principal</c>.</summary>
     public string Kind { get; set; } = "user";
-    /// <summary>Workspace admin.</summary>
+    /// <summary>The bootstrap admin (admin whatever its groups); everyone else is an admin through the <c>admins</c> group.</summary>
     public bool IsAdmin { get; set; }
     /// <summary>Unix milliseconds.</summary>
     public long CreatedAt { get; set; }
+    /// <summary>SCIM <c>displayName</c>.</summary>
+    public string? DisplayName { get; set; }
+    /// <summary>SCIM <c>active</c>: an inactive principal's tokens are refused (401).</summary>
+    public bool Active { get; set; } = true;
+    /// <summary>SCIM <c>externalId</c>.</summary>
+    public string? ExternalId { get; set; }
 }
 
 /// <summary>A personal access token; only its SHA-256 is stored.</summary>
@@ -186,6 +196,8 @@ public sealed class TokenEntity
     public long CreatedAt { get; set; }
     /// <summary>Unix milliseconds, or null for no expiry.</summary>
     public long? ExpiresAt { get; set; }
+    /// <summary>Who minted it: the owner for a caller's own token, an admin for an on-behalf-of token.</summary>
+    public string? CreatedByPrincipalId { get; set; }
 }
 
 /// <summary>

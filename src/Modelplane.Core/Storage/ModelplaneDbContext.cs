@@ -30,6 +30,14 @@ public sealed class ModelplaneDbContext(DbContextOptions<ModelplaneDbContext> op
     public DbSet<PrincipalEntity> Principals => Set<PrincipalEntity>();
     /// <summary>Token hashes.</summary>
     public DbSet<TokenEntity> Tokens => Set<TokenEntity>();
+    /// <summary>SCIM groups.</summary>
+    public DbSet<GroupEntity> Groups => Set<GroupEntity>();
+    /// <summary>Direct group memberships.</summary>
+    public DbSet<GroupMemberEntity> GroupMembers => Set<GroupMemberEntity>();
+    /// <summary>Direct permission grants.</summary>
+    public DbSet<PermissionGrantEntity> PermissionGrants => Set<PermissionGrantEntity>();
+    /// <summary>Audit log.</summary>
+    public DbSet<AuditEntity> Audit => Set<AuditEntity>();
     /// <summary>Secret scopes.</summary>
     public DbSet<SecretScopeEntity> SecretScopes => Set<SecretScopeEntity>();
     /// <summary>Encrypted secrets.</summary>
@@ -58,5 +66,13 @@ public sealed class ModelplaneDbContext(DbContextOptions<ModelplaneDbContext> op
         modelBuilder.Entity<PrincipalEntity>().HasIndex(e => e.Name).IsUnique();
         modelBuilder.Entity<TokenEntity>().HasKey(e => e.Id);
         modelBuilder.Entity<TokenEntity>().HasIndex(e => e.Sha256).IsUnique();
+        modelBuilder.Entity<GroupEntity>().HasKey(e => e.Id);
+        modelBuilder.Entity<GroupEntity>().HasIndex(e => e.DisplayName).IsUnique();
+        modelBuilder.Entity<GroupMemberEntity>().HasKey(e => new { e.GroupId, e.MemberId });
+        modelBuilder.Entity<GroupMemberEntity>().HasIndex(e => e.MemberId);
+        modelBuilder.Entity<PermissionGrantEntity>().HasKey(e => new { e.ObjectType, e.ObjectId, e.GranteeId });
+        modelBuilder.Entity<PermissionGrantEntity>().HasIndex(e => e.GranteeId);
+        modelBuilder.Entity<AuditEntity>().HasKey(e => e.Id);
+        modelBuilder.Entity<AuditEntity>().HasIndex(e => e.Time);
     }
 }

@@ -55,22 +55,23 @@ public static class InvocationsApi
                 task = LlmTask.Completions;
             }
 
-            await LlmExchange.RunAsync(http, endpoint, task, LlmExchange.Parse(body, task));
+            await LlmExchange.RunAsync(http, endpoint, task, body);
             return;
         }
 
         var max = http.RequestServices.GetRequiredService<IOptions<ModelplaneOptions>>().Value.MaxQueryBytes;
-        var payload = await ReadPayloadAsync(http.Request, max);
-        var context = new InvocationContext { RequestId = http.TraceIdentifier, Caller = http.User, Payload = payload };
+        var (scoring, csv) = await ReadScoringBodyAsync(http.Request, max);
+        var context = new InvocationContext { RequestId = http.TraceIdentifier, Caller = http.User, RawRequest = scoring, Decoder = () => Parse(scoring, csv) };
         var result = await endpoint.Pipeline.InvokeAsync(context, http.RequestAborted);
 
         http.Response.Headers["served-model-name"] = context.ServedEntityName;
         http.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(http.Response.Body, ResponseJson.WriterOptions);
-        PredictionWriter.Write(writer, result.Outputs, payload.Format);
+        PredictionWriter.Write(writer, result.Outputs, context.Payload.Format);
     }
 
-    private static async Task<InvocationPayload> ReadPayloadAsync(HttpRequest request, long max)
+    /// <summary>Checks the content type and reads the body; parsing waits for the pipeline (<see cref="Parse"/>).</summary>
+    private static async Task<(ReadOnlyMemory<byte> Body, bool Csv)> ReadScoringBodyAsync(HttpRequest request, long max)
     {
         var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed : null;
         if (request.ContentType is not null && mediaType is null)
@@ -90,8 +91,12 @@ public static class InvocationsApi
             throw Unsupported(request.ContentType!);
         }
 
-        var body = await RequestBodies.ReadLimitedAsync(request, max);
-        if (type == "text/csv")
+        return (await RequestBodies.ReadLimitedAsync(request, max), type == "text/csv");
+    }
+
+    private static InvocationPayload Parse(ReadOnlyMemory<byte> body, bool csv)
+    {
+        if (csv)
         {
             var text = Encoding.UTF8.GetString(body.Span);
             using var reader = new StringReader(text);

@@ -33,7 +33,12 @@ public static class LlmExchange
         endpoint.Entities.Count > 0 && endpoint.Entities.Values.All(e => e is LlmRuntime llm && (llm.Task == task || llm.AlsoServes == task));
 
     /// <summary>Reads, validates, invokes and answers. <paramref name="task"/> is the route's task (or the endpoint's for <c>/invocations</c>).</summary>
-    public static async Task RunAsync(HttpContext http, EndpointRuntime endpoint, string task, LlmPayload? parsed = null)
+    /// <param name="http">The exchange.</param>
+    /// <param name="endpoint">The live endpoint.</param>
+    /// <param name="task">The task asked for.</param>
+    /// <param name="body">The request body as received (inference tables).</param>
+    /// <param name="parsed">The body already parsed (the OpenAI routes read <c>model</c> from it); validated inside the pipeline.</param>
+    public static async Task RunAsync(HttpContext http, EndpointRuntime endpoint, string task, ReadOnlyMemory<byte> body, LlmPayload? parsed = null)
     {
         var served = TaskOf(endpoint);
         if (!Serves(endpoint, task))
@@ -44,9 +49,18 @@ public static class LlmExchange
             { Param = "model" };
         }
 
-        var payload = parsed ?? Parse(await ReadAsync(http), task);
-        Validate(payload);
-        var context = new InvocationContext { RequestId = http.TraceIdentifier, Caller = http.User, Payload = payload };
+        var context = new InvocationContext
+        {
+            RequestId = http.TraceIdentifier,
+            Caller = http.User,
+            RawRequest = body,
+            Decoder = () =>
+            {
+                var payload = parsed ?? Parse(body, task);
+                Validate(payload);
+                return payload;
+            },
+        };
         var result = (await endpoint.Pipeline.InvokeAsync(context, http.RequestAborted)).Llm
             ?? throw new InvalidOperationException("An LLM entity answered without an LLM result.");
         http.Response.Headers["served-model-name"] = context.ServedEntityName;

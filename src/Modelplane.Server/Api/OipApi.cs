@@ -79,14 +79,21 @@ public static class OipApi
             throw NotTensors(name);
         }
 
-        var request = RequestBodies.ParseJson(body, OipCodec.Parse);
-
-        var context = new InvocationContext { RequestId = http.TraceIdentifier, Caller = http.User, Payload = request.Payload, RequestedEntity = version };
+        OipCodec.Request? request = null;
+        var context = new InvocationContext
+        {
+            RequestId = http.TraceIdentifier,
+            Caller = http.User,
+            RawRequest = body,
+            Decoder = () => (request = RequestBodies.ParseJson(body, OipCodec.Parse)).Payload,
+            RequestedEntity = version,
+        };
         var result = await endpoint.Pipeline.InvokeAsync(context, http.RequestAborted);
+        _ = context.Payload; // Decoded inside the pipeline already; this only makes the flow plain to the compiler.
         http.Response.Headers["served-model-name"] = context.ServedEntityName;
         http.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(http.Response.Body, ResponseJson.WriterOptions);
-        OipCodec.WriteResponse(writer, name, context.ServedEntityName, request, result.Outputs);
+        OipCodec.WriteResponse(writer, name, context.ServedEntityName, request!, result.Outputs);
     }
 
     private static CustomModelRuntime Pick(EndpointRuntime endpoint, string? version)

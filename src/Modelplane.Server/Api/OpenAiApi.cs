@@ -36,11 +36,12 @@ public static class OpenAiApi
     private static async Task RunAsync(HttpContext http, string task)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var payload = LlmExchange.Parse(await LlmExchange.ReadAsync(http), task);
+        var body = await LlmExchange.ReadAsync(http);
+        var payload = LlmExchange.Parse(body, task);
         var model = payload.Model ?? throw new ModelplaneException(ErrorCode.InvalidParameterValue, "'model' is required: the name of a serving endpoint.") { Param = "model" };
         ServingMetricsRecording.Track(http, model, started); // Counted under the endpoint the body names.
         var endpoint = await FindAsync(http, model);
-        await LlmExchange.RunAsync(http, endpoint, task, payload);
+        await LlmExchange.RunAsync(http, endpoint, task, body, payload);
     }
 
     private static async Task<EndpointRuntime> FindAsync(HttpContext http, string model)

@@ -117,6 +117,12 @@ public static class RequestBodies
     /// <summary>The caller's principal name.</summary>
     public static string? Caller(this HttpContext context) => context.User.Identity?.Name;
 
+    /// <summary>The authenticated caller (every route but health and OpenAPI requires one).</summary>
+    /// <exception cref="ModelplaneException">401 when the request is unauthenticated.</exception>
+    public static Core.Governance.Identity.CallerIdentity CallerIdentity(this HttpContext context) =>
+        Core.Governance.Identity.CallerIdentity.FromClaims(context.User)
+        ?? throw new ModelplaneException(ErrorCode.Unauthenticated, "Authentication is required: send 'Authorization: Bearer <token>'.");
+
     private static ModelplaneException TooLarge(long max) =>
         new(ErrorCode.RequestLimitExceeded, $"The request body is larger than the {max / (1024 * 1024)} MB this route accepts.", 413);
 }

@@ -4,13 +4,15 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Modelplane.Abstractions;
 using Modelplane.Core.Governance;
+using Modelplane.Core.Governance.Identity;
 using Modelplane.Server.Errors;
 
 namespace Modelplane.Server.Auth;
 
 /// <summary>
 /// ASP.NET Core authentication handler for <c>Authorization: Bearer &lt;token&gt;</c> personal access tokens: the
-/// token's SHA-256 is looked up in the store through <see cref="TokenValidator"/>'s short cache. Missing or invalid tokens are answered
+/// token's SHA-256 is looked up in the store through <see cref="TokenValidator"/>'s short cache and the principal
+/// resolved to a <see cref="CallerIdentity"/> (groups, admin) whose claims the request carries. Missing or invalid tokens are answered
 /// 401 <c>UNAUTHENTICATED</c> in the route's error shape.
 /// </summary>
 public sealed class BearerTokenHandler(
@@ -20,11 +22,11 @@ public sealed class BearerTokenHandler(
     /// <summary>The scheme name.</summary>
     public const string SchemeName = "Bearer";
 
-    /// <summary>Claim type carrying the principal id.</summary>
-    public const string PrincipalIdClaim = "modelplane:principal_id";
+    /// <summary>Claim type carrying the principal id (<see cref="CallerIdentity.PrincipalIdClaim"/>).</summary>
+    public const string PrincipalIdClaim = CallerIdentity.PrincipalIdClaim;
 
-    /// <summary>Claim present (value "true") for workspace admins.</summary>
-    public const string AdminClaim = "modelplane:admin";
+    /// <summary>Claim present (value "true") for workspace admins (<see cref="CallerIdentity.AdminClaim"/>).</summary>
+    public const string AdminClaim = CallerIdentity.AdminClaim;
 
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -47,9 +49,8 @@ public sealed class BearerTokenHandler(
             return AuthenticateResult.Fail("The token is invalid, expired or revoked.");
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, principal.Name), new Claim(PrincipalIdClaim, principal.Id), new Claim(AdminClaim, principal.IsAdmin ? "true" : "false")],
-            SchemeName);
+        var caller = await Context.RequestServices.GetRequiredService<IdentityResolver>().ResolveAsync(principal, Context.RequestAborted);
+        var identity = new ClaimsIdentity(caller.ToClaims(), SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

@@ -14,6 +14,9 @@ public abstract record LlmPayload(string Task) : InvocationPayload(PayloadFormat
 
     /// <summary>The request's <c>model</c> (the endpoint name on the OpenAI routes).</summary>
     public abstract string? Model { get; }
+
+    /// <summary>Databricks <c>client_request_id</c>, for usage tracking and inference tables.</summary>
+    public abstract string? ClientRequestId { get; }
 }
 
 /// <summary>A chat completion request.</summary>
@@ -28,6 +31,9 @@ public sealed record ChatPayload(ChatCompletionRequest Request) : LlmPayload(Llm
 
     /// <inheritdoc />
     public override string? Model => Request.Model;
+
+    /// <inheritdoc />
+    public override string? ClientRequestId => Request.ClientRequestId;
 }
 
 /// <summary>A legacy text completion request.</summary>
@@ -42,6 +48,9 @@ public sealed record CompletionPayload(CompletionRequest Request) : LlmPayload(L
 
     /// <inheritdoc />
     public override string? Model => Request.Model;
+
+    /// <inheritdoc />
+    public override string? ClientRequestId => Request.ClientRequestId;
 }
 
 /// <summary>An embeddings request.</summary>
@@ -56,4 +65,7 @@ public sealed record EmbeddingPayload(EmbeddingRequest Request) : LlmPayload(Llm
 
     /// <inheritdoc />
     public override string? Model => Request.Model;
+
+    /// <inheritdoc />
+    public override string? ClientRequestId => Request.ClientRequestId;
 }

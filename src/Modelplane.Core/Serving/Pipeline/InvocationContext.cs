@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Modelplane.Abstractions;
+using Modelplane.Core.Governance.Identity;
 using Modelplane.Core.Serving.Payloads;
 
 namespace Modelplane.Core.Serving.Pipeline;
@@ -12,11 +14,39 @@ public sealed class InvocationContext
     /// <summary>The request id, echoed as <c>x-request-id</c> and written to usage and inference tables.</summary>
     public required string RequestId { get; init; }
 
+    private InvocationPayload? payload;
+    private CallerIdentity? identity;
+
     /// <summary>The authenticated caller.</summary>
     public ClaimsPrincipal? Caller { get; init; }
 
-    /// <summary>The decoded request.</summary>
-    public required InvocationPayload Payload { get; init; }
+    /// <summary>The caller as permissions, limits and capture see it (from <see cref="Caller"/>'s claims); null when
+    /// unauthenticated.</summary>
+    public CallerIdentity? Identity => identity ??= CallerIdentity.FromClaims(Caller);
+
+    /// <summary>
+    /// The decoded request. Adapters give either the payload or a <see cref="Decoder"/>; decoding then happens on first
+    /// use inside the pipeline (after the permission check, so a caller without access learns nothing from a 400, and
+    /// inside capture, so a malformed body is still a usage row). A guardrail that rewrites the request (MASK) sets it.
+    /// </summary>
+    /// <exception cref="ModelplaneException">What the decoder throws for a malformed body (4xx naming the field).</exception>
+    public InvocationPayload Payload
+    {
+        get => payload ??= (Decoder ?? throw new InvalidOperationException("The invocation has neither a payload nor a decoder."))();
+        set => payload = value;
+    }
+
+    /// <summary>Decodes the request body on first use of <see cref="Payload"/>; throws the protocol's 4xx when malformed.</summary>
+    public Func<InvocationPayload>? Decoder { get; init; }
+
+    /// <summary>The request body as received (UTF-8 JSON or CSV), for inference tables; empty when the adapter has none.</summary>
+    public ReadOnlyMemory<byte> RawRequest { get; init; }
+
+    /// <summary>The client's own id for the request (<c>client_request_id</c>), for usage and inference tables.</summary>
+    public string? ClientRequestId => (payload as LlmPayload)?.ClientRequestId;
+
+    /// <summary>What guardrails found, blocking or not (inference tables, metrics).</summary>
+    public List<Governance.Guardrails.GuardrailDetection> Detections { get; } = [];
 
     /// <summary>A served entity named by the caller (OIP <c>/versions/{v}</c>), bypassing traffic routing; null to route.</summary>
     public string? RequestedEntity { get; init; }

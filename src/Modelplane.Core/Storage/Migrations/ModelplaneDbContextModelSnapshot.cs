@@ -16,6 +16,49 @@ namespace Modelplane.Core.Storage.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Modelplane.Core.Storage.AuditEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Principal")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceIp")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Time")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Time");
+
+                    b.ToTable("Audit");
+                });
+
             modelBuilder.Entity("Modelplane.Core.Storage.CatalogEntity", b =>
                 {
                     b.Property<string>("Name")
@@ -67,6 +110,12 @@ namespace Modelplane.Core.Storage.Migrations
                     b.Property<int>("ActiveConfigVersion")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AiGatewayJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AiGatewayVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ConfigUpdate")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -100,6 +149,44 @@ namespace Modelplane.Core.Storage.Migrations
                         .IsUnique();
 
                     b.ToTable("Endpoints");
+                });
+
+            modelBuilder.Entity("Modelplane.Core.Storage.GroupEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DisplayName")
+                        .IsUnique();
+
+                    b.ToTable("Groups");
+                });
+
+            modelBuilder.Entity("Modelplane.Core.Storage.GroupMemberEntity", b =>
+                {
+                    b.Property<string>("GroupId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("GroupId", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("GroupMembers");
                 });
 
             modelBuilder.Entity("Modelplane.Core.Storage.ModelAliasEntity", b =>
@@ -183,13 +270,44 @@ namespace Modelplane.Core.Storage.Migrations
                     b.ToTable("ModelVersions");
                 });
 
+            modelBuilder.Entity("Modelplane.Core.Storage.PermissionGrantEntity", b =>
+                {
+                    b.Property<string>("ObjectType")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GranteeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ObjectType", "ObjectId", "GranteeId");
+
+                    b.HasIndex("GranteeId");
+
+                    b.ToTable("PermissionGrants");
+                });
+
             modelBuilder.Entity("Modelplane.Core.Storage.PrincipalEntity", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisplayName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("IsAdmin")
                         .HasColumnType("INTEGER");
@@ -405,6 +523,9 @@ namespace Modelplane.Core.Storage.Migrations
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedByPrincipalId")
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("ExpiresAt")
                         .HasColumnType("INTEGER");
