@@ -230,7 +230,8 @@ discard() { # id attempt
 }
 
 # measure_group conc body spec…: runs each spec ("id;server;url;token;endpoint") with post.lua in turn, the first one
-# being the baseline. The group is measured again (after waiting for quiet) when other work used NOISY_CORES or more
+# being the baseline; a script that defines before_run gets it called with the id before each run (e.g. to switch a
+# setting of the endpoint between runs). The group is measured again (after waiting for quiet) when other work used NOISY_CORES or more
 # during any of its runs, up to NOISY_RETRIES times and while the retries of the whole bench have used less than
 # RETRY_BUDGET seconds; discarded attempts stay in the per-run table and the raw outputs, marked.
 RETRY_SPENT=0
@@ -245,6 +246,7 @@ measure_group() {
     fi
     for spec in "$@"; do
       IFS=';' read -r id server url token endpoint <<<"$spec"
+      if declare -F before_run >/dev/null; then before_run "$id"; fi
       run_wrk "$id" "$server" "$url" post.lua "$conc" "$body" "$token" "$endpoint"
     done
     if ((attempt > 0)); then RETRY_SPENT=$((RETRY_SPENT + SECONDS - started)); fi

@@ -25,6 +25,7 @@ internal static class CliApp
         root.Subcommands.Add(new Commands.Secrets.SecretsCommand(context, globals));
         root.Subcommands.Add(new Commands.Tokens.TokensCommand(context, globals));
         root.Subcommands.Add(new Commands.Chat.ChatCommand(context, globals));
+        root.Subcommands.Add(new Commands.Audit.AuditCommand(context, globals));
         return root;
     }
 

@@ -35,12 +35,13 @@ internal abstract class BaseCommand : Command
     protected ModelplaneClient CreateClient(ParseResult parseResult)
     {
         var connection = ResolveConnection(parseResult);
-        return new ModelplaneClient(connection.Host, connection.Token) { PollDelay = Context.PollDelay ?? ModelplaneClient.BackoffDelay };
+        var trusted = connection.CaCertPath is { } ca ? ModelplaneClient.LoadTrustedCertificates(ca) : null;
+        return new ModelplaneClient(connection.Host, connection.Token, trusted) { PollDelay = Context.PollDelay ?? ModelplaneClient.BackoffDelay };
     }
 
-    /// <summary>Host and token from flag, environment or profile.</summary>
+    /// <summary>Host, token and CA certificate from flag, environment or profile.</summary>
     protected Connection ResolveConnection(ParseResult parseResult) => ConnectionResolver.Resolve(
-        parseResult.GetValue(Globals.Host), parseResult.GetValue(Globals.Token), parseResult.GetValue(Globals.Profile), Context);
+        parseResult.GetValue(Globals.Host), parseResult.GetValue(Globals.Token), parseResult.GetValue(Globals.Profile), Context, parseResult.GetValue(Globals.CaCert));
 
     /// <summary>The writer for the chosen <c>--output</c>.</summary>
     protected OutputWriter CreateOutput(ParseResult parseResult) =>
@@ -94,11 +95,15 @@ internal abstract class BaseCommand : Command
             : ""),
         HttpRequestException { HttpRequestError: not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError) } http
             => $"The call to {SafeHost(parseResult)} failed ({http.Message.TrimEnd('.')}).",
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } tls =>
+            $"Cannot make a trusted TLS connection to {SafeHost(parseResult)} ({Innermost(tls).TrimEnd('.')}). For a node with a self-signed certificate, pass --ca-cert <its PEM> or set MODELPLANE_CA_CERT.",
         HttpRequestException http => $"Cannot reach the node at {SafeHost(parseResult)} ({http.Message.TrimEnd('.')}). Is it running? Start one with 'modelplane serve'.",
         TaskCanceledException => $"The node at {SafeHost(parseResult)} did not answer in time.",
         TimeoutException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or JsonException => e.Message,
         _ => null,
     };
+
+    private static string Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e.Message;
 
     private string SafeHost(ParseResult parseResult)
     {

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Modelplane.Cli.Commands;
 
 /// <summary>
-/// Options every verb accepts (they are recursive on the root): <c>--host</c>, <c>--token</c>, <c>--profile</c>,
+/// Options every verb accepts (they are recursive on the root): <c>--host</c>, <c>--token</c>, <c>--ca-cert</c>, <c>--profile</c>,
 /// <c>--output json|table</c>. Host and token resolve flag &gt; environment &gt; profile
 /// (see <see cref="Configuration.ConnectionResolver"/>).
 /// </summary>
@@ -23,6 +23,13 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary>A PEM file of certificates to trust for HTTPS instead of the system store (a node's self-signed certificate).</summary>
+    public Option<string?> CaCert { get; } = new("--ca-cert")
+    {
+        Description = "PEM certificate(s) to trust for an https node, e.g. <data-dir>/tls/self-signed-cert.pem (default: $MODELPLANE_CA_CERT, the profile's ca_cert, or the system store).",
+        Recursive = true,
+    };
+
     /// <summary>A section of <c>~/.modelplane/config</c>.</summary>
     public Option<string?> Profile { get; } = new("--profile", "-p")
     {
@@ -38,6 +45,7 @@ internal sealed class GlobalOptions
     {
         root.Options.Add(Host);
         root.Options.Add(Token);
+        root.Options.Add(CaCert);
         root.Options.Add(Profile);
         root.Options.Add(Output);
     }

@@ -5,9 +5,12 @@ using Modelplane.Server.Hosting;
 namespace Modelplane.Cli.Commands;
 
 /// <summary>
-/// <c>modelplane serve [--port N] [--data-dir DIR] [--bind ADDRESS]</c>: runs a Modelplane node
-/// (<see cref="ModelplaneNode.Build(NodeOptions)"/>) in this process until Ctrl-C. Once it listens, JSON output is
-/// <c>{"url", "data_dir", "token_file"}</c>; human messages go to standard error.
+/// <c>modelplane serve [--port N] [--data-dir DIR] [--bind ADDRESS] [--tls-cert PEM --tls-key PEM | --tls-self-signed]
+/// [--allow-plain-http]</c>: runs a Modelplane node (<see cref="ModelplaneNode.Build(NodeOptions)"/>, TLS per
+/// <see cref="NodeTls"/>) in this process until Ctrl-C. Once it listens, JSON output is
+/// <c>{"url", "data_dir", "token_file"}</c>, plus <c>"ca_cert"</c> (the PEM clients should trust) with
+/// <c>--tls-self-signed</c>; human messages go to standard error. Refused TLS or bind settings: exit 1 with a message
+/// naming the flag.
 /// </summary>
 internal sealed class ServeCommand : BaseCommand
 {
@@ -23,6 +26,7 @@ internal sealed class ServeCommand : BaseCommand
     {
         hosting.AddTo(this);
         Options.Add(bind);
+        hosting.AddTlsTo(this);
     }
 
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
@@ -35,14 +39,25 @@ internal sealed class ServeCommand : BaseCommand
             Port = parseResult.GetValue(hosting.Port),
             DataDir = dataDir,
             Args = NodeHostingOptions.LogToStandardError,
+            TlsCertificatePath = ResolveOptional(parseResult.GetValue(hosting.TlsCert)),
+            TlsKeyPath = ResolveOptional(parseResult.GetValue(hosting.TlsKey)),
+            TlsSelfSigned = parseResult.GetValue(hosting.TlsSelfSigned),
+            AllowPlainHttp = parseResult.GetValue(hosting.AllowPlainHttp),
         };
         await using var app = ModelplaneNode.Build(options);
         await app.StartAsync(cancellationToken);
         var url = app.Urls.FirstOrDefault() ?? $"http://{options.Host}:{options.Port}";
         var tokenFile = Path.Combine(dataDir, "admin-token");
-        output.WriteJsonOnly(new { url, data_dir = dataDir, token_file = tokenFile });
+        var caCert = app.Services.GetService(typeof(NodeTlsSettings)) is NodeTlsSettings { SelfSignedPath: { } pem } ? pem : null;
+        output.WriteJsonOnly(new { url, data_dir = dataDir, token_file = tokenFile, ca_cert = caCert });
         output.Info($"Modelplane node listening on {url} (data dir {dataDir}; admin token in {tokenFile}). Press Ctrl-C to stop.");
+        if (caCert is not null)
+        {
+            output.Info($"Self-signed certificate: {caCert}. Clients trust it with --ca-cert {caCert} (or MODELPLANE_CA_CERT), curl with --cacert.");
+        }
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Success;
     }
+
+    private string? ResolveOptional(string? path) => string.IsNullOrWhiteSpace(path) ? null : Context.ResolvePath(path);
 }

@@ -1,16 +1,20 @@
 namespace Modelplane.Cli.Configuration;
 
-/// <summary>Where the CLI sends its calls: the node's URL and the bearer token, with where each came from.</summary>
+/// <summary>Where the CLI sends its calls: the node's URL, the bearer token and the certificates to trust for HTTPS.</summary>
 /// <param name="Host">The node's base URL.</param>
 /// <param name="Token">The bearer token, or null when none was found.</param>
-internal sealed record Connection(Uri Host, string? Token);
+/// <param name="CaCertPath">A PEM file whose certificates are the only trust anchors for HTTPS (full path), or null
+/// for the system store.</param>
+internal sealed record Connection(Uri Host, string? Token, string? CaCertPath = null);
 
 /// <summary>
 /// Resolves host and token, each on its own, like the Databricks CLI: the flag (<c>--host</c>, <c>--token</c>), else
 /// the environment (<c>MODELPLANE_HOST</c>, <c>MODELPLANE_TOKEN</c>), else the profile in the config file
 /// (<c>--profile</c>, else <c>MODELPLANE_PROFILE</c>, else <c>DEFAULT</c>; file <c>MODELPLANE_CONFIG_FILE</c> or
 /// <c>~/.modelplane/config</c>), else the defaults: host <c>http://127.0.0.1:8080</c>, token read from
-/// <c>./.modelplane/admin-token</c> (the quickstart's data dir) when that file exists.
+/// <c>./.modelplane/admin-token</c> (the quickstart's data dir) when that file exists. The CA certificate for HTTPS
+/// resolves the same way: <c>--ca-cert</c>, <c>MODELPLANE_CA_CERT</c>, the profile's <c>ca_cert</c>, else none (the
+/// system store).
 /// </summary>
 internal static class ConnectionResolver
 {
@@ -19,7 +23,7 @@ internal static class ConnectionResolver
 
     /// <summary>Resolves the connection.</summary>
     /// <exception cref="InvalidOperationException">A named profile is missing, or the host is not an http(s) URL.</exception>
-    public static Connection Resolve(string? hostFlag, string? tokenFlag, string? profileFlag, CliContext context)
+    public static Connection Resolve(string? hostFlag, string? tokenFlag, string? profileFlag, CliContext context, string? caCertFlag = null)
     {
         var profileName = NonEmpty(profileFlag) ?? context.GetEnvironmentVariable("MODELPLANE_PROFILE");
         var configPath = context.GetEnvironmentVariable("MODELPLANE_CONFIG_FILE")
@@ -39,7 +43,10 @@ internal static class ConnectionResolver
             ?? context.GetEnvironmentVariable("MODELPLANE_TOKEN")
             ?? ini?.Get(section, "token")
             ?? LocalAdminToken(context);
-        return new Connection(ParseHost(host), token);
+        var caCert = NonEmpty(caCertFlag)
+            ?? context.GetEnvironmentVariable("MODELPLANE_CA_CERT")
+            ?? ini?.Get(section, "ca_cert");
+        return new Connection(ParseHost(host), token, caCert is null ? null : context.ResolvePath(caCert));
     }
 
     /// <summary>Parses a host; <c>localhost:8080</c> without a scheme means <c>http://localhost:8080</c>.</summary>

@@ -1,11 +1,12 @@
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration.Memory;
 using Modelplane.Abstractions;
 using Modelplane.Core;
+using Modelplane.Core.Governance.Audit;
 using Modelplane.Runtimes.Onnx;
 using Modelplane.Server.Api;
+using Modelplane.Server.Audit;
 using Modelplane.Server.Auth;
 using Modelplane.Server.Errors;
 using Modelplane.Server.Metrics;
@@ -14,16 +15,18 @@ using Modelplane.Server.Telemetry;
 namespace Modelplane.Server.Hosting;
 
 /// <summary>
-/// Composes a Modelplane node (DESIGN.md §1): Kestrel → error mapper → request id → authentication → routing onto the
+/// Composes a Modelplane node (DESIGN.md §1): Kestrel (HTTPS per <see cref="NodeTls"/>) → error mapper → HSTS → request id →
+/// audit → authentication → routing onto the
 /// control API, the registry, the data APIs (MLflow scoring, OIP v2) and health. Read top to bottom, it is the node.
 /// </summary>
 public static class ModelplaneNode
 {
-    /// <summary>Builds a node that listens on http://Host:Port; the caller runs it.</summary>
+    /// <summary>Builds a node that listens on Host:Port, HTTPS when configured (<see cref="NodeTls"/>); the caller runs it.</summary>
+    /// <exception cref="InvalidOperationException">TLS or bind settings are refused (the message names the flag).</exception>
     public static WebApplication Build(NodeOptions options)
     {
         var builder = CreateBuilder(options);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(options.Host), options.Port));
+        NodeTls.Listen(builder, options);
         return Build(builder);
     }
 
@@ -47,6 +50,7 @@ public static class ModelplaneNode
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Modelplane:DataDir"] = options.DataDir });
         builder.Configuration.AddCommandLine(options.Args);
         builder.Services.AddModelplaneCore(builder.Configuration);
+        builder.Services.AddModelplaneAudit(builder.Configuration);
         builder.Services.AddOnnxRuntime();
         builder.Services.AddModelplaneMetrics();
         builder.AddModelplaneTelemetry();
@@ -82,7 +86,9 @@ public static class ModelplaneNode
                 var other => new ModelplaneException(ErrorCode.BadRequest, $"{request.Method} {request.Path} failed with status {other}.", other),
             });
         });
+        app.UseNodeHsts();
         app.UseRequestId();
+        app.UseMiddleware<AuditMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -95,6 +101,7 @@ public static class ModelplaneNode
         app.MapMetricsApi();
         app.MapSecretsApi();
         app.MapTokensApi();
+        app.MapAuditApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }
