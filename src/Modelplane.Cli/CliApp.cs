@@ -24,6 +24,10 @@ internal static class CliApp
         root.Subcommands.Add(new QueryCommand(context, globals));
         root.Subcommands.Add(new Commands.Secrets.SecretsCommand(context, globals));
         root.Subcommands.Add(new Commands.Tokens.TokensCommand(context, globals));
+        root.Subcommands.Add(new Commands.Identity.UsersCommand(context, globals));
+        root.Subcommands.Add(new Commands.Identity.GroupsCommand(context, globals));
+        root.Subcommands.Add(new Commands.Identity.ServicePrincipalsCommand(context, globals));
+        root.Subcommands.Add(new Commands.Identity.WhoamiCommand(context, globals));
         root.Subcommands.Add(new Commands.Chat.ChatCommand(context, globals));
         root.Subcommands.Add(new Commands.Audit.AuditCommand(context, globals));
         return root;

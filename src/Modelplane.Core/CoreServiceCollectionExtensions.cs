@@ -42,6 +42,7 @@ public static class CoreServiceCollectionExtensions
         services.AddMemoryCache();
         services.AddSingleton<TokenValidator>();
         services.AddSingleton<Governance.Identity.IdentityResolver>();
+        Governance.Identity.IdentityServiceCollectionExtensions.AddModelplaneIdentity(services);
         services.AddSingleton<Governance.Permissions.PermissionService>();
         services.AddSingleton<LiveEndpoints>();
         services.AddSingleton<EndpointLogStore>();

@@ -28,7 +28,17 @@ public sealed class TokenService(ModelplaneDbContext db, IOptions<ModelplaneOpti
     /// <param name="lifetime">Null for no expiry.</param>
     /// <param name="ct">Cancels.</param>
     /// <returns>The token value (shown once) and its stored row.</returns>
-    public async Task<(string Value, TokenEntity Info)> CreateAsync(string principalId, string? comment, TimeSpan? lifetime, CancellationToken ct)
+    public Task<(string Value, TokenEntity Info)> CreateAsync(string principalId, string? comment, TimeSpan? lifetime, CancellationToken ct) =>
+        CreateAsync(principalId, comment, lifetime, null, ct);
+
+    /// <summary>Mints a token for a principal on someone's behalf (on-behalf-of tokens) and stores its hash.</summary>
+    /// <param name="principalId">Owner.</param>
+    /// <param name="comment">Free text.</param>
+    /// <param name="lifetime">Null for no expiry.</param>
+    /// <param name="createdByPrincipalId">Who mints it: null for the owner itself; an admin's id for an on-behalf-of token.</param>
+    /// <param name="ct">Cancels.</param>
+    /// <returns>The token value (shown once) and its stored row.</returns>
+    public async Task<(string Value, TokenEntity Info)> CreateAsync(string principalId, string? comment, TimeSpan? lifetime, string? createdByPrincipalId, CancellationToken ct)
     {
         var value = "mpt_" + Base64Url(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow();
@@ -40,6 +50,7 @@ public sealed class TokenService(ModelplaneDbContext db, IOptions<ModelplaneOpti
             Comment = comment,
             CreatedAt = now.ToUnixTimeMilliseconds(),
             ExpiresAt = lifetime is { } l ? (now + l).ToUnixTimeMilliseconds() : null,
+            CreatedByPrincipalId = createdByPrincipalId ?? principalId,
         };
         db.Tokens.Add(info);
         await db.SaveChangesAsync(ct);
@@ -61,7 +72,7 @@ public sealed class TokenService(ModelplaneDbContext db, IOptions<ModelplaneOpti
     /// on this node from the next request on.
     /// </summary>
     /// <param name="principalId">The caller; a token of anyone else's is answered as absent.</param>
-    /// <param name="tokenId">The token id from <see cref="ListAsync"/> or <see cref="CreateAsync"/>.</param>
+    /// <param name="tokenId">The token id from <see cref="ListAsync"/> or <see cref="CreateAsync(string, string?, TimeSpan?, CancellationToken)"/>.</param>
     /// <param name="ct">Cancels.</param>
     /// <exception cref="ModelplaneException">404 <c>RESOURCE_DOES_NOT_EXIST</c> when the caller has no token with that id.</exception>
     public async Task DeleteAsync(string principalId, string tokenId, CancellationToken ct)
@@ -71,6 +82,55 @@ public sealed class TokenService(ModelplaneDbContext db, IOptions<ModelplaneOpti
         db.Tokens.Remove(row);
         await db.SaveChangesAsync(ct);
         validator.Evict(row.Sha256);
+    }
+
+    /// <summary>
+    /// Every token of every principal (token management, admins only), oldest first, optionally only those minted by
+    /// <paramref name="createdById"/>; rows carry hashes, so callers must never answer them as they are.
+    /// </summary>
+    /// <param name="createdById">Only tokens whose <see cref="TokenEntity.CreatedByPrincipalId"/> is this id; null for all.</param>
+    /// <param name="ct">Cancels.</param>
+    public async Task<IReadOnlyList<TokenEntity>> ListAllAsync(string? createdById, CancellationToken ct)
+    {
+        var query = db.Tokens.AsNoTracking();
+        if (createdById is not null)
+        {
+            query = query.Where(t => t.CreatedByPrincipalId == createdById);
+        }
+
+        var rows = await query.ToListAsync(ct);
+        return [.. rows.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>One token of any principal (token management), or null when absent.</summary>
+    /// <param name="tokenId">The token id.</param>
+    /// <param name="ct">Cancels.</param>
+    public Task<TokenEntity?> FindAsync(string tokenId, CancellationToken ct) =>
+        db.Tokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tokenId, ct);
+
+    /// <summary>Deletes any principal's token (token management, admins only) and evicts it from the validator at once.</summary>
+    /// <param name="tokenId">The token id.</param>
+    /// <param name="ct">Cancels.</param>
+    /// <exception cref="ModelplaneException">404 <c>RESOURCE_DOES_NOT_EXIST</c> when no token has that id.</exception>
+    public async Task DeleteAnyAsync(string tokenId, CancellationToken ct)
+    {
+        var row = await db.Tokens.FirstOrDefaultAsync(t => t.Id == tokenId, ct)
+            ?? throw ModelplaneException.NotFound($"Token '{tokenId}' does not exist.");
+        db.Tokens.Remove(row);
+        await db.SaveChangesAsync(ct);
+        validator.Evict(row.Sha256);
+    }
+
+    /// <summary>Drops every token of <paramref name="principalId"/> from the validator's cache (after the principal is
+    /// deactivated or deleted), so the next request with any of them is looked up again and refused.</summary>
+    /// <param name="principalId">The principal.</param>
+    /// <param name="ct">Cancels.</param>
+    public async Task EvictAllAsync(string principalId, CancellationToken ct)
+    {
+        foreach (var hash in await db.Tokens.AsNoTracking().Where(t => t.PrincipalId == principalId).Select(t => t.Sha256).ToListAsync(ct))
+        {
+            validator.Evict(hash);
+        }
     }
 
     /// <summary>The principal a token belongs to, or null when unknown or expired.</summary>
@@ -104,6 +164,7 @@ public sealed class TokenService(ModelplaneDbContext db, IOptions<ModelplaneOpti
             await db.SaveChangesAsync(ct);
         }
 
+        await EnsureAdminsGroupAsync(admin.Id, ct);
         var path = Path.Combine(options.Value.DataDirFullPath, AdminTokenFile);
         if (File.Exists(path))
         {
@@ -123,6 +184,23 @@ public sealed class TokenService(ModelplaneDbContext db, IOptions<ModelplaneOpti
         }
 
         File.Move(tmp, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// Creates the workspace admins group (<see cref="Identity.CallerIdentity.AdminsGroup"/>) with the bootstrap admin
+    /// as its one member when the group is missing; an existing group is left as it is.
+    /// </summary>
+    private async Task EnsureAdminsGroupAsync(string adminId, CancellationToken ct)
+    {
+        if (await db.Groups.AnyAsync(g => g.DisplayName == Identity.CallerIdentity.AdminsGroup, ct))
+        {
+            return;
+        }
+
+        var group = new GroupEntity { Id = Guid.NewGuid().ToString("N"), DisplayName = Identity.CallerIdentity.AdminsGroup, CreatedAt = time.GetUtcNow().ToUnixTimeMilliseconds() };
+        db.Groups.Add(group);
+        db.GroupMembers.Add(new GroupMemberEntity { GroupId = group.Id, MemberId = adminId });
+        await db.SaveChangesAsync(ct);
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

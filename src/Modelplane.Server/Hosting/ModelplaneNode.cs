@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration.Memory;
 using Modelplane.Abstractions;
 using Modelplane.Core;
@@ -56,8 +55,7 @@ public static class ModelplaneNode
         builder.AddModelplaneTelemetry();
         builder.Services.AddExceptionHandler<ModelplaneExceptionHandler>();
         builder.Services.AddProblemDetails();
-        builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        builder.Services.AddModelplaneAuthentication(builder.Configuration);
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -101,6 +99,8 @@ public static class ModelplaneNode
         app.MapMetricsApi();
         app.MapSecretsApi();
         app.MapTokensApi();
+        app.MapTokenManagementApi();
+        app.MapScimApi();
         app.MapAuditApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;

@@ -15,5 +15,6 @@ internal sealed class TokensCommand : Command
         Subcommands.Add(new TokensCreateCommand(context, globals));
         Subcommands.Add(new TokensListCommand(context, globals));
         Subcommands.Add(new TokensDeleteCommand(context, globals));
+        Subcommands.Add(new TokensCreateOboCommand(context, globals));
     }
 }
