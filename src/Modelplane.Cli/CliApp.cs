@@ -28,6 +28,7 @@ internal static class CliApp
         root.Subcommands.Add(new Commands.Identity.GroupsCommand(context, globals));
         root.Subcommands.Add(new Commands.Identity.ServicePrincipalsCommand(context, globals));
         root.Subcommands.Add(new Commands.Identity.WhoamiCommand(context, globals));
+        root.Subcommands.Add(new Commands.TableReads.TablesCommand(context, globals));
         root.Subcommands.Add(new Commands.Chat.ChatCommand(context, globals));
         root.Subcommands.Add(new Commands.Audit.AuditCommand(context, globals));
         return root;

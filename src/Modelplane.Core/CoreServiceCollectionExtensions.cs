@@ -62,6 +62,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Serving.Llm.UsageEstimator>();
         services.AddSingleton<CredentialSeal>();
         services.AddHostedService<NodeInitializer>();
+        Tables.TablesServiceCollectionExtensions.AddGovernanceTables(services, configuration);
         services.AddSecrets();
         services.AddHostedService<ServingHostedService>();
         services.AddHostedService<Autoscaler>();

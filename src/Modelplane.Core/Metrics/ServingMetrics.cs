@@ -48,6 +48,7 @@ public sealed class ServingMetrics
     private readonly Counter inputTokens;
     private readonly Counter outputTokens;
     private readonly Counter estimatedUsage;
+    private readonly Counter tableRowsDropped;
 
     /// <summary>Creates the metrics without process metrics (what unit tests want).</summary>
     public ServingMetrics()
@@ -76,6 +77,7 @@ public sealed class ServingMetrics
         inputTokens = factory.CreateCounter("input_token_count_total", "LLM prompt tokens, as the provider counted them or as estimated locally.", Counter());
         outputTokens = factory.CreateCounter("output_token_count_total", "LLM completion tokens, as the provider counted them or as estimated locally.", Counter());
         estimatedUsage = factory.CreateCounter("estimated_usage_count_total", "LLM answers whose token counts were estimated locally because the provider gave none.", Counter());
+        tableRowsDropped = factory.CreateCounter("table_rows_dropped_total", "Usage or inference table rows dropped because the table writer's channel was full (or the node was stopping).", new CounterConfiguration { LabelNames = [EndpointLabel, "table"] });
         if (includeProcessMetrics)
         {
             DotNetStats.Register(registry);
@@ -97,6 +99,10 @@ public sealed class ServingMetrics
             estimatedUsage.WithLabels(endpoint, servedEntity).Inc();
         }
     }
+
+    /// <summary>Counts a usage or inference table row dropped for <paramref name="endpoint"/> (<c>table_rows_dropped_total</c>,
+    /// labels <c>endpoint_name</c> and <c>table</c>, the full table name).</summary>
+    public void TableRowDropped(string endpoint, string table) => tableRowsDropped.WithLabels(endpoint, table).Inc();
 
     /// <summary>
     /// Records one answered request: <c>request_count_total</c> +1, <c>request_4xx_count_total</c> or

@@ -23,6 +23,7 @@ public sealed partial class EndpointRollout(
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     InvocationPipelineFactory pipelines,
+    Tables.ServedEntitiesRecorder servedEntities,
     ILogger<EndpointRollout> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> gates = new();
@@ -129,6 +130,7 @@ public sealed partial class EndpointRollout(
 
         if (entities is not null)
         {
+            servedEntities.ConfigWentLive(endpoint, pending, config);
             await Retire(previous, entities);
         }
     }

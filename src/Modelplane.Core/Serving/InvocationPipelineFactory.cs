@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Modelplane.Core.Endpoints;
 using Modelplane.Core.Governance.Gateway;
 using Modelplane.Core.Serving.Pipeline;
@@ -31,7 +32,12 @@ public sealed class InvocationPipelineFactory(IServiceProvider services)
         var fallback = gateway.FallbackConfig?.Enabled ?? config.FallbackEnabled;
         var router = new TrafficRouter(entities, config.Routes, fallback ? [.. config.ServedEntities.Select(e => e.Name)] : null);
         var builder = new InvocationPipelineBuilder(router);
-        _ = services; // Governance stages are added here, outermost first.
+        // Governance stages are added here, outermost first.
+        if (Tables.CaptureSettings.For(endpoint, config, gateway) is { } capture)
+        {
+            builder.Use(inner => new Tables.CaptureStage(inner, capture, services.GetRequiredService<Tables.CaptureRows>(), services.GetRequiredService<Tables.TableSink>(), services.GetRequiredService<TimeProvider>()));
+        }
+
         return builder.Build();
     }
 }

@@ -102,6 +102,7 @@ public static class ModelplaneNode
         app.MapTokenManagementApi();
         app.MapScimApi();
         app.MapAuditApi();
+        app.MapTablesApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }

@@ -34,7 +34,7 @@ public sealed class AutoscalerTests
             ["m-1"] = new CustomModelRuntime(spec, new ModelImage("img", "/images/img", "rt", "/runtimes/rt", "model/m.onnx"), pool, null, TimeSpan.FromSeconds(10), null, time, null),
         };
         var config = new ResolvedEndpointConfig { ServedEntities = [spec], Routes = [new ResolvedRoute("m-1", 100)] };
-        live.Swap(new EndpointRuntime("e1", "ep", 1, entities, new InvocationPipelineFactory().Build(entities, config)));
+        live.Swap(new EndpointRuntime("e1", "ep", 1, entities, new TrafficRouter(entities, config.Routes, null), config, 0));
         using var autoscaler = new Autoscaler(live, Options.Create(new ServingOptions { AutoscaleIntervalSeconds = 1 }), time, NullLogger<Autoscaler>.Instance);
         await autoscaler.StartAsync(default);
 
