@@ -44,6 +44,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Governance.Identity.IdentityResolver>();
         Governance.Identity.IdentityServiceCollectionExtensions.AddModelplaneIdentity(services);
         services.AddSingleton<Governance.Permissions.PermissionService>();
+        services.AddSingleton<Governance.RateLimits.RateLimitRegistry>();
         services.AddSingleton<LiveEndpoints>();
         services.AddSingleton<EndpointLogStore>();
         services.AddSingleton<EndpointRollout>();
@@ -51,6 +52,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<EndpointViewBuilder>();
         services.AddScoped<EndpointConfigResolver>();
         services.AddScoped<EndpointService>();
+        services.AddScoped<AiGatewayService>();
         services.AddModelImages();
         services.AddServingMetrics();
         services.AddWorkerReplicas();

@@ -34,6 +34,7 @@ public sealed partial class EndpointService(
             throw ModelplaneException.AlreadyExists($"Serving endpoint '{request.Name}' already exists.");
         }
 
+        var gateway = request.AiGateway is { } g ? AiGatewayService.Normalize(g, request.Name, "ai_gateway") : null;
         var config = await resolver.ResolveAsync(request.Config, caller, ct) with { FallbackEnabled = request.AiGateway?.FallbackConfig?.Enabled ?? false };
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var endpoint = new EndpointEntity
@@ -47,6 +48,8 @@ public sealed partial class EndpointService(
             ConfigUpdate = ConfigStatus.InProgress,
             CreatedAt = now,
             UpdatedAt = now,
+            AiGatewayJson = gateway is null ? null : AiGatewayService.Serialize(gateway),
+            AiGatewayVersion = gateway is null ? 0 : 1,
         };
         db.Endpoints.Add(endpoint);
         db.AddConfig(endpoint.Id, 1, config, now);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Modelplane.Core.Governance.Gateway;
 using Modelplane.Core.Serving;
 using Modelplane.Core.Storage;
 
@@ -29,8 +30,17 @@ public sealed class EndpointViewBuilder(IDbContextFactory<ModelplaneDbContext> d
             Tags = JsonSerializer.Deserialize<List<EndpointTag>>(e.TagsJson) ?? [],
             PermissionLevel = "CAN_MANAGE",
             Task = latest?.Task,
-            AiGateway = latest is null ? null : new AiGatewayView(new FallbackConfigView(latest.FallbackEnabled)),
+            AiGateway = GatewayView(e, latest),
         };
+    }
+
+    /// <summary><c>ai_gateway</c> as stored; <c>fallback_config</c> from it when set, else from the config version
+    /// (endpoints created before the block was stored).</summary>
+    private static AiGatewayConfig? GatewayView(EndpointEntity e, ResolvedEndpointConfig? latest)
+    {
+        var stored = InvocationPipelineFactory.GatewayOf(e);
+        return stored is null && latest is null ? null
+            : (stored ?? new AiGatewayConfig()) with { FallbackConfig = stored?.FallbackConfig ?? new FallbackConfigInput { Enabled = latest?.FallbackEnabled ?? false } };
     }
 
     /// <summary>The newest config version above the active one: the one whose update failed.</summary>

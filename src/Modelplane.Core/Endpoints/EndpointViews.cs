@@ -30,8 +30,8 @@ public sealed record EndpointDetailed
     public string? PermissionLevel { get; init; }
     /// <summary>For external-model endpoints, the task they serve (<c>llm/v1/chat</c>, …).</summary>
     public string? Task { get; init; }
-    /// <summary>AI Gateway settings (<c>fallback_config</c> on this node).</summary>
-    public AiGatewayView? AiGateway { get; init; }
+    /// <summary>The AI Gateway as stored (databricks-serving.md §3.1), with <c>fallback_config</c> always shown.</summary>
+    public Governance.Gateway.AiGatewayConfig? AiGateway { get; init; }
     /// <summary>Always false on this node.</summary>
     public bool RouteOptimized { get; init; }
 }
@@ -112,11 +112,3 @@ public sealed record EndpointList(IReadOnlyList<EndpointDetailed> Endpoints);
 /// <summary>Build or server logs: <c>{"logs": "..."}</c>.</summary>
 /// <param name="Logs">The text, newest lines last.</param>
 public sealed record EndpointLogs(string Logs);
-
-/// <summary><c>ai_gateway</c> as shown on an endpoint.</summary>
-/// <param name="FallbackConfig">Fallbacks across served entities.</param>
-public sealed record AiGatewayView(FallbackConfigView FallbackConfig);
-
-/// <summary><c>fallback_config</c>.</summary>
-/// <param name="Enabled">Whether fallbacks are on.</param>
-public sealed record FallbackConfigView(bool Enabled);

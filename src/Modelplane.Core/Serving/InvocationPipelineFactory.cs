@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Modelplane.Core.Endpoints;
 using Modelplane.Core.Governance.Gateway;
+using Modelplane.Core.Governance.RateLimits;
 using Modelplane.Core.Serving.Pipeline;
 using Modelplane.Core.Storage;
 
@@ -38,6 +39,8 @@ public sealed class InvocationPipelineFactory(IServiceProvider services)
             builder.Use(inner => new Tables.CaptureStage(inner, capture, services.GetRequiredService<Tables.CaptureRows>(), services.GetRequiredService<Tables.TableSink>(), services.GetRequiredService<TimeProvider>()));
         }
 
+        // permission (CAN_QUERY)
+        builder.UseRateLimits(endpoint, entities, gateway, services);
         return builder.Build();
     }
 }

@@ -11,7 +11,9 @@ namespace Modelplane.Core.Serving;
 /// <summary>
 /// Background work of serving: at start, brings every stored endpoint back (its live config loaded, a pending one
 /// applied); then watches the aliases that live configs follow, and when one has moved, stages a new config version
-/// serving the alias's new target (Modelplane extension: no redeploy by hand).
+/// serving the alias's new target (Modelplane extension: no redeploy by hand); and every
+/// <see cref="GatewayPollInterval"/> compares each live pipeline's AI Gateway version with the stored one, rebuilding
+/// the pipelines whose gateway another node changed.
 /// </summary>
 public sealed partial class ServingHostedService(
     IServiceScopeFactory scopes,
@@ -21,9 +23,14 @@ public sealed partial class ServingHostedService(
     TimeProvider time,
     ILogger<ServingHostedService> logger) : BackgroundService
 {
+    /// <summary>How often stored AI Gateway versions are compared with the live pipelines: 1 s (a change made on
+    /// another node takes effect here within about a second).</summary>
+    public static readonly TimeSpan GatewayPollInterval = TimeSpan.FromSeconds(1);
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var gateways = WatchGatewaysAsync(stoppingToken);
         using (var scope = scopes.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ModelplaneDbContext>();
@@ -43,6 +50,46 @@ public sealed partial class ServingHostedService(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogAliasCheckFailed(logger, ex);
+            }
+        }
+
+        await gateways;
+    }
+
+    private async Task WatchGatewaysAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(GatewayPollInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    await RefreshGatewaysAsync(ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogGatewayCheckFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One pass: rebuilds the pipeline of every live endpoint whose stored AI Gateway version differs from the
+    /// one its pipeline was built with; public for tests.</summary>
+    public async Task RefreshGatewaysAsync(CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ModelplaneDbContext>();
+        var stored = await db.Endpoints.AsNoTracking().Select(e => new { e.Id, e.Name, e.AiGatewayVersion }).ToListAsync(ct);
+        foreach (var row in stored)
+        {
+            if (live.Find(row.Name) is { } current && current.EndpointId == row.Id && current.GatewayVersion != row.AiGatewayVersion)
+            {
+                await rollout.RefreshGatewayAsync(row.Id, ct);
             }
         }
     }
@@ -111,6 +158,9 @@ public sealed partial class ServingHostedService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An alias followed by endpoint {Endpoint} moved; staging a new config version.")]
     private static partial void LogAliasMoved(ILogger logger, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking AI Gateway versions of live endpoints failed.")]
+    private static partial void LogGatewayCheckFailed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checking aliases of live configs failed.")]
     private static partial void LogAliasCheckFailed(ILogger logger, Exception ex);

@@ -93,6 +93,7 @@ public static class ModelplaneNode
         app.MapHealthApi();
         app.MapRegistryApi();
         app.MapServingEndpointsApi();
+        app.MapAiGatewayApi();
         app.MapInvocationsApi();
         app.MapOpenAiApi();
         app.MapOipApi();

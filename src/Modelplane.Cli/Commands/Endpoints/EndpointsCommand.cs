@@ -16,5 +16,6 @@ internal sealed class EndpointsCommand : Command
         Subcommands.Add(new EndpointsDeleteCommand(context, globals));
         Subcommands.Add(new EndpointsLogsCommand(context, globals));
         Subcommands.Add(new EndpointsWaitCommand(context, globals));
+        Subcommands.Add(new EndpointsAiGatewayCommand(context, globals));
     }
 }
