@@ -216,12 +216,15 @@ public sealed partial class EndpointRollout(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var endpoint = await db.Endpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == endpointId, ct);
-        if (endpoint is null || live.Find(endpoint.Name) is not { } current || current.GatewayVersion == endpoint.AiGatewayVersion)
+        // Compare-and-swap: a rollout that swaps in a new snapshot meanwhile wins, and the loop rebuilds on top of it.
+        while (endpoint is not null && live.Find(endpoint.Name) is { } current && current.GatewayVersion != endpoint.AiGatewayVersion)
         {
-            return;
+            var rebuilt = current with { Pipeline = pipelines.Build(endpoint, current.Entities, current.Config), GatewayVersion = endpoint.AiGatewayVersion };
+            if (live.TryReplace(current, rebuilt))
+            {
+                return;
+            }
         }
-
-        live.Swap(current with { Pipeline = pipelines.Build(endpoint, current.Entities, current.Config), GatewayVersion = endpoint.AiGatewayVersion });
     }
 
     private async Task Retire(EndpointRuntime? previous, IReadOnlyDictionary<string, ServedEntityRuntime> keep)

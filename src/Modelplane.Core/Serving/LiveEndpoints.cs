@@ -23,6 +23,10 @@ public sealed class LiveEndpoints
         return previous;
     }
 
+    /// <summary>Replaces <paramref name="expected"/> by <paramref name="replacement"/> only if it is still the live snapshot
+    /// (a config rollout may have swapped in another meanwhile); returns whether it did.</summary>
+    public bool TryReplace(EndpointRuntime expected, EndpointRuntime replacement) => byName.TryUpdate(expected.Name, replacement, expected);
+
     /// <summary>Removes an endpoint's snapshot, returning it.</summary>
     public EndpointRuntime? Remove(string name) => byName.TryRemove(name, out var r) ? r : null;
 
