@@ -29,6 +29,7 @@ internal static class CliApp
         root.Subcommands.Add(new Commands.Identity.ServicePrincipalsCommand(context, globals));
         root.Subcommands.Add(new Commands.Identity.WhoamiCommand(context, globals));
         root.Subcommands.Add(new Commands.TableReads.TablesCommand(context, globals));
+        root.Subcommands.Add(new Commands.Permissions.PermissionsCommand(context, globals));
         root.Subcommands.Add(new Commands.Chat.ChatCommand(context, globals));
         root.Subcommands.Add(new Commands.Audit.AuditCommand(context, globals));
         return root;

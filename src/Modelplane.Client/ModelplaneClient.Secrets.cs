@@ -2,8 +2,9 @@ namespace Modelplane.Client;
 
 /// <summary>
 /// The Databricks Secrets API, <c>/api/2.0/secrets</c> (databricks-serving.md §7.2; Databricks REST "Secret"):
-/// scopes, and secrets within them. Values go to the node and never come back: lists answer names only. Admins only
-/// (403 <c>PERMISSION_DENIED</c> otherwise). Errors throw <see cref="ModelplaneApiException"/> with the node's
+/// scopes, and secrets within them. Values go to the node and never come back: lists answer names only. Scope ACLs
+/// decide who may do what (403 <c>PERMISSION_DENIED</c> naming the missing READ, WRITE or MANAGE). Errors throw
+/// <see cref="ModelplaneApiException"/> with the node's
 /// message: 400 <c>INVALID_PARAMETER_VALUE</c> naming the field, 404 <c>RESOURCE_DOES_NOT_EXIST</c> for an unknown
 /// scope or key, 409 <c>RESOURCE_ALREADY_EXISTS</c> for a scope that exists. No message or exception carries a value.
 /// </summary>

@@ -45,6 +45,8 @@ public static class CoreServiceCollectionExtensions
         Governance.Identity.IdentityServiceCollectionExtensions.AddModelplaneIdentity(services);
         services.AddSingleton<Governance.Permissions.PermissionService>();
         services.AddSingleton<Governance.RateLimits.RateLimitRegistry>();
+        services.AddScoped<Governance.Permissions.ObjectPermissionsService>();
+        services.AddScoped<Governance.Permissions.SecretAclService>();
         services.AddSingleton<LiveEndpoints>();
         services.AddSingleton<EndpointLogStore>();
         services.AddSingleton<EndpointRollout>();

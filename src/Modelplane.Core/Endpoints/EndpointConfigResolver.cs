@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using Modelplane.Abstractions;
+using Modelplane.Core.Governance.Identity;
+using Modelplane.Core.Governance.Permissions;
 using Modelplane.Core.Registry;
 
 namespace Modelplane.Core.Endpoints;
@@ -8,14 +10,16 @@ namespace Modelplane.Core.Endpoints;
 /// Validates an <see cref="EndpointCoreConfigInput"/> and resolves each served entity to a concrete model version
 /// (databricks-serving.md §1.3–1.4). Every error names the field at fault, e.g. <c>served_entities[1].entity_version</c>.
 /// </summary>
-public sealed partial class EndpointConfigResolver(IModelVersionResolver versions, ModelStorage storage, External.ExternalModelResolver externals, TimeProvider time)
+public sealed partial class EndpointConfigResolver(
+    IModelVersionResolver versions, ModelStorage storage, External.ExternalModelResolver externals, PermissionService permissions, TimeProvider time)
 {
     /// <summary>At most this many served entities per endpoint (Databricks' real limit).</summary>
     public const int MaxServedEntities = 15;
 
-    /// <summary>Checks and resolves a config.</summary>
-    /// <exception cref="ModelplaneException">400 naming the field; 404 when a model or version does not exist.</exception>
-    public async Task<ResolvedEndpointConfig> ResolveAsync(EndpointCoreConfigInput? input, string? creator, CancellationToken cancellationToken)
+    /// <summary>Checks and resolves a config applied by <paramref name="caller"/> (its name becomes each entity's creator).</summary>
+    /// <exception cref="ModelplaneException">400 naming the field; 404 when a model or version does not exist; 403 when the
+    /// caller lacks CAN_READ on a served model or READ on a referenced secret scope.</exception>
+    public async Task<ResolvedEndpointConfig> ResolveAsync(EndpointCoreConfigInput? input, CallerIdentity caller, CancellationToken cancellationToken)
     {
         if (input is null)
         {
@@ -26,7 +30,7 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
         var resolved = new List<ResolvedServedEntity>(entities.Count);
         for (var i = 0; i < entities.Count; i++)
         {
-            resolved.Add(await ResolveEntityAsync(entities[i], $"served_entities[{i}]", creator, cancellationToken));
+            resolved.Add(await ResolveEntityAsync(entities[i], $"served_entities[{i}]", caller, cancellationToken));
         }
 
         var duplicate = resolved.GroupBy(e => e.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -87,11 +91,11 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
         return entities;
     }
 
-    private async Task<ResolvedServedEntity> ResolveEntityAsync(ServedEntityInput e, string field, string? creator, CancellationToken ct)
+    private async Task<ResolvedServedEntity> ResolveEntityAsync(ServedEntityInput e, string field, CallerIdentity caller, CancellationToken ct)
     {
         if (e.ExternalModel is not null)
         {
-            return await ResolveExternalAsync(e, field, creator, ct);
+            return await ResolveExternalAsync(e, field, caller, ct);
         }
 
         if (string.IsNullOrWhiteSpace(e.EntityName))
@@ -116,6 +120,7 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
 
         var (size, min, max) = Concurrency(e, field);
         var version = await versions.ResolveAsync(e.EntityName, e.EntityVersion, ct);
+        await permissions.RequireModelAsync(caller, version.ModelFullName, PermissionLevels.CanRead, ct);
         var isAlias = !int.TryParse(e.EntityVersion, out _);
         // An entity that follows an alias keeps its name when the alias moves: <model>-<alias>, else <model>-<version>.
         var name = e.Name ?? $"{e.EntityName.Split('.')[^1]}-{(isAlias ? e.EntityVersion.ToLowerInvariant() : version.Version)}";
@@ -140,14 +145,14 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
             SignatureJson = version.SignatureJson,
             Flavor = version.Flavor,
             CreationTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            Creator = creator,
+            Creator = caller.Name,
             MaxBatchSize = InRange(e.MaxBatchSize, 1, 4096, $"{field}.max_batch_size"),
             MaxBatchDelayMs = InRange(e.MaxBatchDelayMs, 0, 10_000, $"{field}.max_batch_delay_ms"),
             ExecutionTimeoutSeconds = InRange(e.ExecutionTimeoutSeconds, 1, 3600, $"{field}.execution_timeout_seconds"),
         };
     }
 
-    private async Task<ResolvedServedEntity> ResolveExternalAsync(ServedEntityInput e, string field, string? creator, CancellationToken ct)
+    private async Task<ResolvedServedEntity> ResolveExternalAsync(ServedEntityInput e, string field, CallerIdentity caller, CancellationToken ct)
     {
         var refused = new (string Name, bool Given)[]
         {
@@ -161,7 +166,7 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
             throw ModelplaneException.InvalidParameter($"{field}.{refused.Name} does not apply to an external model; remove it or external_model.");
         }
 
-        var model = await externals.ResolveAsync(e.ExternalModel!, $"{field}.external_model", creator, ct);
+        var model = await externals.ResolveAsync(e.ExternalModel!, $"{field}.external_model", caller, ct);
         var name = e.Name ?? model.Name;
         if (!NamePattern().IsMatch(name))
         {
@@ -174,7 +179,7 @@ public sealed partial class EndpointConfigResolver(IModelVersionResolver version
             ExternalModel = model,
             ScaleToZeroEnabled = e.ScaleToZeroEnabled ?? false,
             CreationTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            Creator = creator,
+            Creator = caller.Name,
             ExecutionTimeoutSeconds = InRange(e.ExecutionTimeoutSeconds, 1, 3600, $"{field}.execution_timeout_seconds"),
         };
     }

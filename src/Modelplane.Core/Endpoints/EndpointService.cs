@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Modelplane.Abstractions;
+using Modelplane.Core.Governance.Identity;
+using Modelplane.Core.Governance.Permissions;
 using Modelplane.Core.Serving;
 using Modelplane.Core.Storage;
 
@@ -18,11 +20,13 @@ public sealed partial class EndpointService(
     EndpointRollout rollout,
     EndpointViewBuilder views,
     EndpointLogStore logs,
+    PermissionService permissions,
     TimeProvider time)
 {
-    /// <summary>Creates an endpoint and starts applying its first config.</summary>
-    /// <exception cref="ModelplaneException">400 for invalid fields, 404 for unknown models, 409 when the name is taken.</exception>
-    public async Task<EndpointDetailed> CreateAsync(CreateEndpointRequest request, string? caller, CancellationToken ct)
+    /// <summary>Creates an endpoint and starts applying its first config; the creator gets CAN_MANAGE on it (same save).</summary>
+    /// <exception cref="ModelplaneException">400 for invalid fields, 404 for unknown models, 409 when the name is taken,
+    /// 403 when the creator lacks CAN_READ on a served model or READ on a referenced secret scope.</exception>
+    public async Task<EndpointDetailed> CreateAsync(CreateEndpointRequest request, CallerIdentity caller, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(request.Name) || !NamePattern().IsMatch(request.Name))
         {
@@ -41,7 +45,7 @@ public sealed partial class EndpointService(
         {
             Id = Guid.NewGuid().ToString("N"),
             Name = request.Name,
-            Creator = caller,
+            Creator = caller.Name,
             Description = request.Description,
             TagsJson = JsonSerializer.Serialize(CheckTags(request.Tags ?? [])),
             PendingConfigVersion = 1,
@@ -53,6 +57,7 @@ public sealed partial class EndpointService(
         };
         db.Endpoints.Add(endpoint);
         db.AddConfig(endpoint.Id, 1, config, now);
+        db.GrantCreator(PermissionLevels.ServingEndpoints, endpoint.Id, caller);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -85,7 +90,7 @@ public sealed partial class EndpointService(
 
     /// <summary>Writes a new config version and starts applying it.</summary>
     /// <exception cref="ModelplaneException">409 while another update is in progress.</exception>
-    public async Task<EndpointDetailed> UpdateConfigAsync(string name, EndpointCoreConfigInput input, string? caller, CancellationToken ct)
+    public async Task<EndpointDetailed> UpdateConfigAsync(string name, EndpointCoreConfigInput input, CallerIdentity caller, CancellationToken ct)
     {
         var endpoint = await db.GetByNameAsync(name, ct);
         var latest = await db.GetConfigAsync(endpoint.Id, endpoint.PendingConfigVersion ?? endpoint.ActiveConfigVersion, ct);
@@ -150,14 +155,16 @@ public sealed partial class EndpointService(
         }, ct);
     }
 
-    /// <summary>Deletes an endpoint, its configs, logs and loaded entities.</summary>
+    /// <summary>Deletes an endpoint, its configs, permission grants, logs and loaded entities.</summary>
     public async Task DeleteAsync(string name, CancellationToken ct)
     {
         var endpoint = await db.GetByNameAsync(name, ct);
         await db.ServedVersionRefs.Where(r => r.EndpointId == endpoint.Id).ExecuteDeleteAsync(ct);
         await db.EndpointConfigs.Where(c => c.EndpointId == endpoint.Id).ExecuteDeleteAsync(ct);
         db.Endpoints.Remove(endpoint);
+        await db.RemoveGrantsAsync(PermissionLevels.ServingEndpoints, endpoint.Id, ct);
         await db.SaveChangesAsync(ct);
+        permissions.Invalidate(PermissionLevels.ServingEndpoints, endpoint.Id);
         await rollout.UnloadAsync(name);
         logs.Delete(endpoint.Id);
     }

@@ -33,13 +33,14 @@ public sealed class InvocationPipelineFactory(IServiceProvider services)
         var fallback = gateway.FallbackConfig?.Enabled ?? config.FallbackEnabled;
         var router = new TrafficRouter(entities, config.Routes, fallback ? [.. config.ServedEntities.Select(e => e.Name)] : null);
         var builder = new InvocationPipelineBuilder(router);
-        // Governance stages are added here, outermost first.
+        // Outermost first: capture → permission → rate limits → guardrails → the router.
         if (Tables.CaptureSettings.For(endpoint, config, gateway) is { } capture)
         {
             builder.Use(inner => new Tables.CaptureStage(inner, capture, services.GetRequiredService<Tables.CaptureRows>(), services.GetRequiredService<Tables.TableSink>(), services.GetRequiredService<TimeProvider>()));
         }
 
-        // permission (CAN_QUERY)
+        var permissions = services.GetRequiredService<Governance.Permissions.PermissionService>();
+        builder.Use(inner => new PermissionStage(inner, permissions, endpoint.Id, endpoint.Name));
         builder.UseRateLimits(endpoint, entities, gateway, services);
         return builder.Build();
     }

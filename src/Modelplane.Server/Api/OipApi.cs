@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Modelplane.Abstractions;
 using Modelplane.Core;
+using Modelplane.Core.Governance.Permissions;
 using Modelplane.Core.Serving;
 using Modelplane.Core.Serving.Pipeline;
 using Modelplane.Server.Metrics;
@@ -12,7 +13,8 @@ namespace Modelplane.Server.Api;
 /// KServe Open Inference Protocol v2 REST (inference_rest.md) on serving endpoints: the model name is the endpoint, a
 /// version is a served entity name. Without a version, inference follows the endpoint's traffic routes and metadata
 /// describes the endpoint's first served entity; <c>versions</c> lists every served entity name. Errors are
-/// <c>{"error", "code"}</c>. The profile is docs/oip-profile.md.
+/// <c>{"error", "code"}</c>. Metadata and readiness need CAN_VIEW on the endpoint; inference needs CAN_QUERY, checked
+/// inside the endpoint's pipeline. The profile is docs/oip-profile.md.
 /// </summary>
 public static class OipApi
 {
@@ -33,6 +35,7 @@ public static class OipApi
 
     private static async Task<IResult> MetadataAsync(string name, string? version, HttpContext http)
     {
+        await http.RequireEndpointAsync(name, PermissionLevels.CanView);
         var endpoint = await EndpointResolver.LiveAsync(http, name);
         var entity = Pick(endpoint, version);
         return Results.Json(new
@@ -47,6 +50,7 @@ public static class OipApi
 
     private static async Task<IResult> ReadyAsync(string name, string? version, HttpContext http)
     {
+        await http.RequireEndpointAsync(name, PermissionLevels.CanView);
         var live = http.RequestServices.GetRequiredService<LiveEndpoints>().Find(name);
         var ready = live is not null && (version is null || live.Entities.ContainsKey(version));
         if (live is null)

@@ -1,5 +1,6 @@
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Core.Governance.Permissions;
 using Modelplane.Core.Serving;
 using Modelplane.Server.Metrics;
 
@@ -9,8 +10,9 @@ namespace Modelplane.Server.Api;
 /// The OpenAI-compatible routes (databricks-serving.md §2.2; OpenAI API, ../shared/testdata/openai/openapi.yaml): an
 /// OpenAI client pointed at <c>base_url = https://&lt;node&gt;/serving-endpoints</c> (or <c>/v1</c>) with
 /// <c>model</c> = the endpoint name reaches that endpoint's pipeline. <c>POST {base}/chat/completions</c>,
-/// <c>/completions</c>, <c>/embeddings</c>; <c>GET {base}/models</c> lists the live LLM endpoints and
-/// <c>GET {base}/models/{model}</c> shows one. Errors use OpenAI's <c>{"error": {…}}</c> shape; an unknown
+/// <c>/completions</c>, <c>/embeddings</c>; <c>GET {base}/models</c> lists the live LLM endpoints the caller may
+/// query (CAN_QUERY) and <c>GET {base}/models/{model}</c> shows one (404, as for an unknown model, when the caller may
+/// not query it). Queries are checked for CAN_QUERY inside the endpoint's pipeline. Errors use OpenAI's <c>{"error": {…}}</c> shape; an unknown
 /// <c>model</c> is 404 with <c>param: model</c>.
 /// </summary>
 public static class OpenAiApi
@@ -24,10 +26,17 @@ public static class OpenAiApi
             group.MapPost("/chat/completions", (HttpContext http) => RunAsync(http, LlmTask.Chat));
             group.MapPost("/completions", (HttpContext http) => RunAsync(http, LlmTask.Completions));
             group.MapPost("/embeddings", (HttpContext http) => RunAsync(http, LlmTask.Embeddings));
-            group.MapGet("/models", (LiveEndpoints live) => Results.Json(new ModelList([.. live.All.Where(e => LlmExchange.TaskOf(e) is not null).OrderBy(e => e.Name, StringComparer.Ordinal).Select(Describe)]), LlmJson.Options));
-            group.MapGet("/models/{model}", (string model, LiveEndpoints live) => live.Find(model) is { } e && LlmExchange.TaskOf(e) is not null
-                ? Results.Json(Describe(e), LlmJson.Options)
-                : throw UnknownModel(model));
+            group.MapGet("/models", async (HttpContext http, LiveEndpoints live, PermissionService permissions) =>
+            {
+                var visible = await permissions.VisibleAsync(http.CallerIdentity(), PermissionLevels.ServingEndpoints, PermissionLevels.CanQuery, http.RequestAborted);
+                return Results.Json(new ModelList([.. live.All.Where(e => LlmExchange.TaskOf(e) is not null && (visible is null || visible.Contains(e.EndpointId)))
+                    .OrderBy(e => e.Name, StringComparer.Ordinal).Select(Describe)]), LlmJson.Options);
+            });
+            group.MapGet("/models/{model}", async (string model, HttpContext http, LiveEndpoints live, PermissionService permissions) =>
+                live.Find(model) is { } e && LlmExchange.TaskOf(e) is not null && PermissionLevels.Includes(PermissionLevels.ServingEndpoints,
+                    await permissions.LevelAsync(http.CallerIdentity(), PermissionLevels.ServingEndpoints, e.EndpointId, http.RequestAborted), PermissionLevels.CanQuery)
+                    ? Results.Json(Describe(e), LlmJson.Options)
+                    : throw UnknownModel(model));
         }
 
         return app;

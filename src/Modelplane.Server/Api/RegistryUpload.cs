@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Modelplane.Abstractions;
 using Modelplane.Core;
+using Modelplane.Core.Governance.Permissions;
 using Modelplane.Core.Registry;
 
 namespace Modelplane.Server.Api;
@@ -14,7 +15,8 @@ namespace Modelplane.Server.Api;
 /// <c>.tgz</c> of an MLflow model directory) and optional field <c>comment</c>, in any order. The body is read with
 /// <see cref="MultipartReader"/> so the file streams to disk (<see cref="UploadSpooler"/>) and is never held whole;
 /// form binding is not used. The request's body limit is raised to <c>MaxUploadBytes</c> plus
-/// <see cref="EnvelopeBytes"/> for this route only.
+/// <see cref="EnvelopeBytes"/> for this route only. Needs CAN_EDIT on the model, or CAN_CREATE_MODEL on its schema when
+/// the upload creates the model (whose creator then gets CAN_MANAGE).
 /// </summary>
 internal static class RegistryUpload
 {
@@ -46,7 +48,8 @@ internal static class RegistryUpload
                 ErrorCode.RequestLimitExceeded, $"The upload is larger than {options.Value.MaxUploadBytes} bytes (Modelplane:MaxUploadBytes).", 413);
         }
 
-        await registrar.CheckTargetAsync(fullName, cancellationToken);
+        var target = await registrar.CheckTargetAsync(fullName, cancellationToken);
+        var creates = await context.RequireVersionTargetAsync(target);
         var reader = new MultipartReader(Boundary(context.Request.ContentType), context.Request.Body);
         SpooledUpload? upload = null;
         try
@@ -79,6 +82,12 @@ internal static class RegistryUpload
             }
 
             var version = await registrar.RegisterAsync(fullName, upload, comment, context.User.Identity?.Name, cancellationToken);
+            if (creates)
+            {
+                await context.RequestServices.GetRequiredService<ObjectPermissionsService>()
+                    .GrantCreatorAsync(PermissionLevels.RegisteredModels, target.FullName, context.CallerIdentity(), cancellationToken);
+            }
+
             return version.ToInfo(null);
         }
         finally

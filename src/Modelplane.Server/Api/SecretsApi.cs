@@ -1,15 +1,17 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Modelplane.Abstractions;
+using Modelplane.Core.Governance.Permissions;
 using Modelplane.Core.Secrets;
-using Modelplane.Server.Auth;
 
 namespace Modelplane.Server.Api;
 
 /// <summary>
 /// The Databricks Secrets API (databricks-serving.md §7.2; Databricks REST "Secret"): scopes and secrets under
 /// <c>/api/2.0/secrets</c>, with Databricks' paths and snake_case shapes. No route ever answers a secret's value;
-/// lists show names only. Admins only until scope ACLs exist (403 <c>PERMISSION_DENIED</c> otherwise). Errors are
+/// lists show names only. Scope ACLs (<see cref="SecretAclsApi"/>): any caller may create a scope and gets MANAGE on
+/// it; listing a scope's secrets needs READ, putting and deleting them WRITE, deleting the scope MANAGE; the scope list
+/// shows only scopes the caller can read (403 <c>PERMISSION_DENIED</c> naming the level otherwise). Errors are
 /// <see cref="ModelplaneException"/>s (400 <c>INVALID_PARAMETER_VALUE</c> naming the field, 404
 /// <c>RESOURCE_DOES_NOT_EXIST</c>, 409 <c>RESOURCE_ALREADY_EXISTS</c>); successful writes answer <c>{}</c>.
 /// </summary>
@@ -20,38 +22,41 @@ public static class SecretsApi
     /// <returns>The same builder.</returns>
     public static IEndpointRouteBuilder MapSecretsApi(this IEndpointRouteBuilder app)
     {
-        var secrets = app.MapGroup("/api/2.0/secrets").WithTags("Secrets").AddEndpointFilter(async (context, next) =>
-        {
-            RequireAdmin(context.HttpContext);
-            return await next(context);
-        });
+        var secrets = app.MapGroup("/api/2.0/secrets").WithTags("Secrets");
 
-        secrets.MapPost("/scopes/create", async (HttpRequest request, SecretStore store, CancellationToken ct) =>
+        secrets.MapPost("/scopes/create", async (HttpRequest request, SecretStore store, ObjectPermissionsService grants, CancellationToken ct) =>
         {
+            var caller = request.HttpContext.CallerIdentity();
             var body = await RequestBodies.ReadJsonAsync<CreateSecretScopeRequest>(request);
             if (body.ScopeBackendType is { } backend && backend != BackendType)
             {
                 throw ModelplaneException.InvalidParameter($"scope_backend_type '{backend}' is not supported; this node keeps scopes as {BackendType}.");
             }
 
-            await store.CreateScopeAsync(body.Scope, request.HttpContext.Caller(), ct);
+            var scope = await store.CreateScopeAsync(body.Scope, caller.Name, ct);
+            await grants.GrantCreatorAsync(PermissionLevels.SecretScopes, scope.Name, caller, ct);
             return Results.Json(new { });
         }).Accepts<CreateSecretScopeRequest>("application/json").WithSummary("Creates a secret scope.");
 
-        secrets.MapPost("/scopes/delete", async (HttpRequest request, SecretStore store, CancellationToken ct) =>
+        secrets.MapPost("/scopes/delete", async (HttpRequest request, SecretStore store, ObjectPermissionsService grants, CancellationToken ct) =>
         {
             var body = await RequestBodies.ReadJsonAsync<SecretScopeRequest>(request);
-            await store.DeleteScopeAsync(body.Scope, ct);
+            var scope = await request.HttpContext.RequireScopeAsync(body.Scope, PermissionLevels.Manage);
+            await store.DeleteScopeAsync(scope, ct);
+            await grants.RemoveAllAsync(PermissionLevels.SecretScopes, scope, ct);
             return Results.Json(new { });
         }).Accepts<SecretScopeRequest>("application/json").WithSummary("Deletes a secret scope and its secrets.");
 
-        secrets.MapGet("/scopes/list", async (SecretStore store, CancellationToken ct) =>
-            new SecretScopeList((await store.ListScopesAsync(ct)).Select(s => new SecretScopeInfo(s.Name, BackendType)).ToList()))
-            .WithSummary("Lists secret scopes.");
+        secrets.MapGet("/scopes/list", async (HttpContext http, SecretStore store, PermissionService permissions, CancellationToken ct) =>
+        {
+            var visible = await permissions.VisibleAsync(http.CallerIdentity(), PermissionLevels.SecretScopes, PermissionLevels.Read, ct);
+            return new SecretScopeList((await store.ListScopesAsync(ct)).Where(s => visible is null || visible.Contains(s.Name)).Select(s => new SecretScopeInfo(s.Name, BackendType)).ToList());
+        }).WithSummary("Lists the secret scopes the caller can read.");
 
         secrets.MapPost("/put", async (HttpRequest request, SecretStore store, CancellationToken ct) =>
         {
             var body = await RequestBodies.ReadJsonAsync<PutSecretRequest>(request);
+            await request.HttpContext.RequireScopeAsync(body.Scope, PermissionLevels.Write);
             await store.PutAsync(body.Scope, body.Key, ValueOf(body), ct);
             return Results.Json(new { });
         }).Accepts<PutSecretRequest>("application/json").WithSummary("Creates or replaces a secret.");
@@ -59,26 +64,19 @@ public static class SecretsApi
         secrets.MapPost("/delete", async (HttpRequest request, SecretStore store, CancellationToken ct) =>
         {
             var body = await RequestBodies.ReadJsonAsync<DeleteSecretRequest>(request);
+            await request.HttpContext.RequireScopeAsync(body.Scope, PermissionLevels.Write);
             await store.DeleteAsync(body.Scope, body.Key, ct);
             return Results.Json(new { });
         }).Accepts<DeleteSecretRequest>("application/json").WithSummary("Deletes a secret.");
 
-        secrets.MapGet("/list", async ([FromQuery(Name = "scope")] string? scope, SecretStore store, CancellationToken ct) =>
-            new SecretList((await store.ListAsync(scope, ct)).Select(s => new SecretInfo(s.Key, s.UpdatedAt)).ToList()))
+        secrets.MapGet("/list", async ([FromQuery(Name = "scope")] string? scope, HttpContext http, SecretStore store, CancellationToken ct) =>
+            new SecretList((await store.ListAsync(await http.RequireScopeAsync(scope, PermissionLevels.Read), ct)).Select(s => new SecretInfo(s.Key, s.UpdatedAt)).ToList()))
             .WithSummary("Lists a scope's secret keys (never values).");
         return app;
     }
 
     /// <summary>The only backend type: secrets kept encrypted in the node's store.</summary>
     private const string BackendType = "DATABRICKS";
-
-    private static void RequireAdmin(HttpContext http)
-    {
-        if (http.User.FindFirst(BearerTokenHandler.AdminClaim)?.Value != "true")
-        {
-            throw new ModelplaneException(ErrorCode.PermissionDenied, "Only workspace admins may manage secrets.");
-        }
-    }
 
     private static byte[] ValueOf(PutSecretRequest body)
     {
@@ -109,7 +107,7 @@ public static class SecretsApi
 }
 
 /// <summary><c>POST /api/2.0/secrets/scopes/create</c> body: <c>{"scope", "scope_backend_type"?, "initial_manage_principal"?}</c>;
-/// <c>initial_manage_principal</c> is accepted and ignored until scope ACLs exist.</summary>
+/// <c>initial_manage_principal</c> is accepted and ignored: the creator gets MANAGE; add others with <c>acls/put</c>.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CreateSecretScopeRequest(string? Scope, string? ScopeBackendType, string? InitialManagePrincipal);
 

@@ -99,6 +99,8 @@ public static class ModelplaneNode
         app.MapOipApi();
         app.MapMetricsApi();
         app.MapSecretsApi();
+        app.MapSecretAclsApi();
+        app.MapPermissionsApi();
         app.MapTokensApi();
         app.MapTokenManagementApi();
         app.MapScimApi();

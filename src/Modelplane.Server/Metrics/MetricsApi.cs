@@ -1,8 +1,6 @@
-using Microsoft.EntityFrameworkCore;
-using Modelplane.Abstractions;
+using Modelplane.Core.Governance.Permissions;
 using Modelplane.Core.Metrics;
-using Modelplane.Core.Storage;
-using Modelplane.Server.Auth;
+using Modelplane.Server.Api;
 
 namespace Modelplane.Server.Metrics;
 
@@ -10,8 +8,8 @@ namespace Modelplane.Server.Metrics;
 /// Prometheus text (format 0.0.4, <see cref="ServingMetrics.ContentType"/>) for scrapers:
 /// <c>GET /metrics</c>, the whole node (every endpoint plus process metrics), for workspace admins only (403
 /// <c>PERMISSION_DENIED</c> otherwise); and <c>GET /api/2.0/serving-endpoints/{name}/metrics</c>, the Databricks
-/// metrics export of one endpoint (databricks-serving.md §1.1, §1.6), for any authenticated caller until endpoint
-/// permissions exist (then CAN_VIEW), 404 <c>RESOURCE_DOES_NOT_EXIST</c> for an unknown endpoint.
+/// metrics export of one endpoint (databricks-serving.md §1.1, §1.6), for callers with CAN_VIEW on it (403
+/// <c>PERMISSION_DENIED</c> otherwise), 404 <c>RESOURCE_DOES_NOT_EXIST</c> for an unknown endpoint.
 /// </summary>
 public static class MetricsApi
 {
@@ -27,21 +25,13 @@ public static class MetricsApi
 
     private static Task NodeAsync(HttpContext http, ServingMetrics metrics)
     {
-        if (http.User.FindFirst(BearerTokenHandler.AdminClaim)?.Value != "true")
-        {
-            throw new ModelplaneException(ErrorCode.PermissionDenied, "Only workspace admins may read the node's metrics; read one endpoint's at /api/2.0/serving-endpoints/{name}/metrics.");
-        }
-
+        http.RequireAdmin("read the node's metrics; read one endpoint's at /api/2.0/serving-endpoints/{name}/metrics");
         return WriteAsync(http, metrics, endpoint: null);
     }
 
-    private static async Task EndpointAsync(string name, HttpContext http, ServingMetrics metrics, ModelplaneDbContext db)
+    private static async Task EndpointAsync(string name, HttpContext http, ServingMetrics metrics)
     {
-        if (!await db.Endpoints.AnyAsync(e => e.Name == name, http.RequestAborted))
-        {
-            throw ModelplaneException.NotFound($"Serving endpoint '{name}' does not exist.");
-        }
-
+        await http.RequireEndpointAsync(name, PermissionLevels.CanView);
         await WriteAsync(http, metrics, name);
     }
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Modelplane.Testing.Prometheus;
 
@@ -100,6 +101,11 @@ public sealed class MetricsHttpTests(MetricsNodeFixture node) : IClassFixture<Me
         Assert.Equal("histogram", all.Family("request_latency_ms")!.Type);
         Assert.Contains(all.AllSamples, s => s.Name == "process_cpu_seconds_total");
 
+        // One endpoint's metrics need CAN_VIEW on it.
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.User.GetAsync(EndpointMetrics)).StatusCode);
+        var id = (await node.Admin.GetFromJsonAsync<JsonObject>("/api/2.0/serving-endpoints/iris"))!["id"]!.GetValue<string>();
+        var grant = await node.Admin.PatchAsJsonAsync($"/api/2.0/permissions/serving-endpoints/{id}", new { access_control_list = new[] { new { user_name = "viewer@example.com", permission_level = "CAN_VIEW" } } });
+        Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
         var one = await MetricsNodeFixture.ScrapeAsync(node.User, EndpointMetrics);
         Assert.NotEmpty(one.AllSamples);
         Assert.All(one.AllSamples, s => Assert.Equal("iris", s.Labels["endpoint_name"]));

@@ -91,21 +91,26 @@ public sealed class SecretsApiTests(SecretsApiFixture fixture) : IClassFixture<S
     }
 
     [Fact]
-    public async Task Only_admins_may_call_the_routes()
+    public async Task A_user_without_an_acl_cannot_touch_another_principals_scope_and_anonymous_callers_nothing()
     {
         await ExpectOkAsync(Admin, "/api/2.0/secrets/scopes/create", new { scope = "guarded" });
         await ExpectOkAsync(Admin, "/api/2.0/secrets/put", new { scope = "guarded", key = "k", string_value = "v" });
-        foreach (var client in new[] { fixture.Node.User, fixture.Node.Anonymous })
-        {
-            var expected = client == fixture.Node.User ? HttpStatusCode.Forbidden : HttpStatusCode.Unauthorized;
-            var code = client == fixture.Node.User ? "PERMISSION_DENIED" : "UNAUTHENTICATED";
-            await ExpectErrorAsync(await Post(client, "/api/2.0/secrets/scopes/create", new { scope = "mine" }), expected, code, "");
-            await ExpectErrorAsync(await Post(client, "/api/2.0/secrets/scopes/delete", new { scope = "guarded" }), expected, code, "");
-            await ExpectErrorAsync(await client.GetAsync("/api/2.0/secrets/scopes/list"), expected, code, "");
-            await ExpectErrorAsync(await Post(client, "/api/2.0/secrets/put", new { scope = "guarded", key = "k", string_value = "x" }), expected, code, "");
-            await ExpectErrorAsync(await Post(client, "/api/2.0/secrets/delete", new { scope = "guarded", key = "k" }), expected, code, "");
-            await ExpectErrorAsync(await client.GetAsync("/api/2.0/secrets/list?scope=guarded"), expected, code, "");
-        }
+        var user = fixture.Node.User;
+        await ExpectErrorAsync(await Post(user, "/api/2.0/secrets/scopes/delete", new { scope = "guarded" }), HttpStatusCode.Forbidden, "PERMISSION_DENIED", "MANAGE on secret scope 'guarded'");
+        await ExpectErrorAsync(await Post(user, "/api/2.0/secrets/put", new { scope = "guarded", key = "k", string_value = "x" }), HttpStatusCode.Forbidden, "PERMISSION_DENIED", "WRITE");
+        await ExpectErrorAsync(await Post(user, "/api/2.0/secrets/delete", new { scope = "guarded", key = "k" }), HttpStatusCode.Forbidden, "PERMISSION_DENIED", "WRITE");
+        await ExpectErrorAsync(await user.GetAsync("/api/2.0/secrets/list?scope=guarded"), HttpStatusCode.Forbidden, "PERMISSION_DENIED", "READ");
+        await ExpectOkAsync(user, "/api/2.0/secrets/scopes/create", new { scope = "users-own" });
+        var scopes = (await user.GetFromJsonAsync<JsonObject>("/api/2.0/secrets/scopes/list"))!["scopes"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToList();
+        Assert.Contains("users-own", scopes);
+        Assert.DoesNotContain("guarded", scopes);
+
+        var anonymous = fixture.Node.Anonymous;
+        await ExpectErrorAsync(await Post(anonymous, "/api/2.0/secrets/scopes/create", new { scope = "mine" }), HttpStatusCode.Unauthorized, "UNAUTHENTICATED", "");
+        await ExpectErrorAsync(await Post(anonymous, "/api/2.0/secrets/scopes/delete", new { scope = "guarded" }), HttpStatusCode.Unauthorized, "UNAUTHENTICATED", "");
+        await ExpectErrorAsync(await anonymous.GetAsync("/api/2.0/secrets/scopes/list"), HttpStatusCode.Unauthorized, "UNAUTHENTICATED", "");
+        await ExpectErrorAsync(await Post(anonymous, "/api/2.0/secrets/put", new { scope = "guarded", key = "k", string_value = "x" }), HttpStatusCode.Unauthorized, "UNAUTHENTICATED", "");
+        await ExpectErrorAsync(await anonymous.GetAsync("/api/2.0/secrets/list?scope=guarded"), HttpStatusCode.Unauthorized, "UNAUTHENTICATED", "");
 
         var list = (await Admin.GetFromJsonAsync<JsonObject>("/api/2.0/secrets/list?scope=guarded"))!["secrets"]!.AsArray();
         Assert.Equal(["k"], list.Select(s => s!["key"]!.GetValue<string>()));

@@ -5,7 +5,7 @@ namespace Modelplane.Cli.Commands.Secrets;
 /// <summary>
 /// <c>modelplane secrets</c>: secret scopes and secrets (databricks-serving.md §7.2), with the Databricks CLI's verb
 /// names. External models reference secrets as <c>{{secrets/&lt;scope&gt;/&lt;key&gt;}}</c>; no verb ever prints a
-/// value. Admins only.
+/// value. Any caller may create a scope (and manages it); <c>acls</c> shares it.
 /// </summary>
 internal sealed class SecretsCommand : Command
 {
@@ -18,5 +18,6 @@ internal sealed class SecretsCommand : Command
         Subcommands.Add(new SecretsPutSecretCommand(context, globals));
         Subcommands.Add(new SecretsListSecretsCommand(context, globals));
         Subcommands.Add(new SecretsDeleteSecretCommand(context, globals));
+        Subcommands.Add(new SecretsAclsCommand(context, globals));
     }
 }

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Core.Governance.Identity;
+using Modelplane.Core.Governance.Permissions;
 using Modelplane.Core.Secrets;
-using Modelplane.Core.Storage;
 using Modelplane.Providers.Egress;
 
 namespace Modelplane.Core.Endpoints.External;
@@ -12,13 +12,13 @@ namespace Modelplane.Core.Endpoints.External;
 /// <summary>
 /// Validates an <c>external_model</c> block (databricks-serving.md §7.1): <c>provider</c>, <c>name</c>, <c>task</c> and
 /// exactly the provider's <c>&lt;provider&gt;_config</c>. Each credential field is a <c>{{secrets/scope/key}}</c>
-/// reference to an existing secret, which the applying principal must be allowed to read (admins, until scope ACLs
-/// exist), or a <c>*_plaintext</c> value, sealed here before the config is stored (§7.2). The provider checks its own
+/// reference to an existing secret, which the applying principal must be allowed to read (READ on the scope, directly,
+/// through a group, or as an admin), or a <c>*_plaintext</c> value, sealed here before the config is stored (§7.2). The provider checks its own
 /// fields, and every URL it will call must pass the node's egress policy. Errors are 400s naming the field, 403 when
 /// the principal may not read a referenced scope, 404 when a referenced secret does not exist.
 /// </summary>
 public sealed class ExternalModelResolver(
-    IEnumerable<IExternalModelProvider> providers, CredentialSeal seal, SecretStore secrets, EgressPolicy egress, ModelplaneDbContext db)
+    IEnumerable<IExternalModelProvider> providers, CredentialSeal seal, SecretStore secrets, EgressPolicy egress, PermissionService permissions)
 {
     private static readonly string[] KnownFields = ["provider", "name", "task"];
 
@@ -26,7 +26,7 @@ public sealed class ExternalModelResolver(
     public IExternalModelProvider? Find(string provider) => providers.FirstOrDefault(p => p.Name == provider);
 
     /// <summary>Validates and seals; <paramref name="field"/> is e.g. <c>served_entities[0].external_model</c>.</summary>
-    public async Task<ResolvedExternalModel> ResolveAsync(JsonObject input, string field, string? caller, CancellationToken ct)
+    public async Task<ResolvedExternalModel> ResolveAsync(JsonObject input, string field, CallerIdentity caller, CancellationToken ct)
     {
         var providerName = Required(input, "provider", field);
         var provider = Find(providerName) ?? throw ModelplaneException.InvalidParameter(
@@ -65,7 +65,7 @@ public sealed class ExternalModelResolver(
         return model;
     }
 
-    private async Task CredentialsAsync(JsonObject block, IExternalModelProvider provider, string field, string? caller, CancellationToken ct)
+    private async Task CredentialsAsync(JsonObject block, IExternalModelProvider provider, string field, CallerIdentity caller, CancellationToken ct)
     {
         foreach (var path in provider.CredentialFields)
         {
@@ -90,9 +90,9 @@ public sealed class ExternalModelResolver(
                         : $"{field}.{path} must be a secret reference {{{{secrets/<scope>/<key>}}}}; put a clear value in {at.Leaf}_plaintext instead.");
                 }
 
-                if (!await IsAdminAsync(caller, ct))
+                if (!PermissionLevels.Includes(PermissionLevels.SecretScopes, await permissions.LevelAsync(caller, PermissionLevels.SecretScopes, parsed.Scope, ct), PermissionLevels.Read))
                 {
-                    throw new ModelplaneException(ErrorCode.PermissionDenied, $"{field}.{path}: referencing a secret needs READ on scope '{parsed.Scope}'.");
+                    throw new ModelplaneException(ErrorCode.PermissionDenied, $"{field}.{path}: '{caller.Name}' lacks READ on secret scope '{parsed.Scope}', which referencing its secrets needs.");
                 }
 
                 await secrets.GetAsync(parsed.Scope, parsed.Key, ct); // 404 naming the scope or key when it does not exist.
@@ -125,9 +125,6 @@ public sealed class ExternalModelResolver(
             throw ModelplaneException.InvalidParameter($"Unknown field '{unknown}' at '{field}'; {provider.ConfigField} takes {string.Join(", ", known)}.");
         }
     }
-
-    private async Task<bool> IsAdminAsync(string? caller, CancellationToken ct) =>
-        caller is not null && await db.Principals.AnyAsync(p => p.Name == caller && p.IsAdmin, ct);
 
     private static string Required(JsonObject input, string name, string field) =>
         input[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } s ? s
