@@ -51,6 +51,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<EndpointLogStore>();
         services.AddSingleton<EndpointRollout>();
         services.AddSingleton<InvocationPipelineFactory>();
+        Governance.Guardrails.GuardrailServiceCollectionExtensions.AddGuardrails(services, configuration);
         services.AddSingleton<EndpointViewBuilder>();
         services.AddScoped<EndpointConfigResolver>();
         services.AddScoped<EndpointService>();

@@ -37,7 +37,9 @@ public sealed class PermissionsCliNodeFixture() : RealNodeFixture("modelplane-cl
             ["name"] = "chat",
             ["external_model"] = new JsonObject
             {
-                ["provider"] = "openai", ["name"] = "gpt-4o", ["task"] = "llm/v1/chat",
+                ["provider"] = "openai",
+                ["name"] = "gpt-4o",
+                ["task"] = "llm/v1/chat",
                 ["openai_config"] = new JsonObject { ["openai_api_key_plaintext"] = "sk-test", ["openai_api_base"] = "http://127.0.0.1:9/v1" },
             },
         };

@@ -14,7 +14,11 @@ namespace Modelplane.Core.Endpoints;
 /// and the live pipeline on this node is rebuilt before the answer, so the next request sees it; other nodes notice the
 /// new version within a second (<see cref="ServingHostedService"/>). The entities keep serving; only the pipeline changes.
 /// </summary>
-public sealed class AiGatewayService(ModelplaneDbContext db, EndpointRollout rollout, TimeProvider time)
+public sealed class AiGatewayService(
+    ModelplaneDbContext db,
+    EndpointRollout rollout,
+    Microsoft.Extensions.Options.IOptions<Governance.Guardrails.GuardrailOptions> guardrails,
+    TimeProvider time)
 {
     /// <summary>Validates and normalizes a block as it will be stored; a missing <c>fallback_config</c> is stored as
     /// disabled (the object replaces the previous one whole).</summary>
@@ -49,6 +53,7 @@ public sealed class AiGatewayService(ModelplaneDbContext db, EndpointRollout rol
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var stored = Normalize(config, endpoint.Name);
+        Governance.Guardrails.GuardrailConfigCheck.RequireSafetyJudge(stored, guardrails.Value);
         var json = Serialize(stored);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         // One UPDATE: concurrent PUTs each get their own version, so no node keeps a pipeline built from a lost write.

@@ -21,6 +21,7 @@ public sealed partial class EndpointService(
     EndpointViewBuilder views,
     EndpointLogStore logs,
     PermissionService permissions,
+    Microsoft.Extensions.Options.IOptions<Governance.Guardrails.GuardrailOptions> guardrails,
     TimeProvider time)
 {
     /// <summary>Creates an endpoint and starts applying its first config; the creator gets CAN_MANAGE on it (same save).</summary>
@@ -39,6 +40,7 @@ public sealed partial class EndpointService(
         }
 
         var gateway = request.AiGateway is { } g ? AiGatewayService.Normalize(g, request.Name, "ai_gateway") : null;
+        Governance.Guardrails.GuardrailConfigCheck.RequireSafetyJudge(gateway, guardrails.Value, "ai_gateway");
         var config = await resolver.ResolveAsync(request.Config, caller, ct) with { FallbackEnabled = request.AiGateway?.FallbackConfig?.Enabled ?? false };
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var endpoint = new EndpointEntity

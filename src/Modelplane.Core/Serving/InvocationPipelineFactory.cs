@@ -42,6 +42,11 @@ public sealed class InvocationPipelineFactory(IServiceProvider services)
         var permissions = services.GetRequiredService<Governance.Permissions.PermissionService>();
         builder.Use(inner => new PermissionStage(inner, permissions, endpoint.Id, endpoint.Name));
         builder.UseRateLimits(endpoint, entities, gateway, services);
+        if (gateway.Guardrails is { IsEmpty: false } guardrails)
+        {
+            builder.Use(inner => new Governance.Guardrails.GuardrailStage(inner, guardrails, services.GetRequiredService<Governance.Guardrails.GuardrailServices>()));
+        }
+
         return builder.Build();
     }
 }

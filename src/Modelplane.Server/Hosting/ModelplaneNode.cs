@@ -51,6 +51,7 @@ public static class ModelplaneNode
         builder.Services.AddModelplaneCore(builder.Configuration);
         builder.Services.AddModelplaneAudit(builder.Configuration);
         builder.Services.AddOnnxRuntime();
+        builder.Services.AddSingleton<Core.Governance.Guardrails.ITextEmbedder, Guardrails.LocalTextEmbedder>();
         builder.Services.AddModelplaneMetrics();
         builder.AddModelplaneTelemetry();
         builder.Services.AddExceptionHandler<ModelplaneExceptionHandler>();

@@ -14,6 +14,8 @@ public sealed class PermissionMatrixTests(PermissionsNode node) : IClassFixture<
 {
     private const string Uc = "/api/2.1/unity-catalog";
     private const string Se = "/api/2.0/serving-endpoints";
+    private const string Scim = "/api/2.0/preview/scim/v2";
+    private const string Patch = """{"Operations":[{"op":"replace","path":"active","value":true}]}""";
     private const string Iris = """{"dataframe_split":{"columns":["sepal_length","sepal_width","petal_length","petal_width"],"data":[[5.1,3.5,1.4,0.2]]}}""";
     private const string IrisOip = """{"inputs":[{"name":"sepal_length","shape":[1,1],"datatype":"FP32","data":[5.1]},{"name":"sepal_width","shape":[1,1],"datatype":"FP32","data":[3.5]},{"name":"petal_length","shape":[1,1],"datatype":"FP32","data":[1.4]},{"name":"petal_width","shape":[1,1],"datatype":"FP32","data":[0.2]}]}""";
     private const string Chat = """{"model":"gpt","messages":[{"role":"user","content":"hi"}]}""";
@@ -96,6 +98,43 @@ public sealed class PermissionMatrixTests(PermissionsNode node) : IClassFixture<
         new("POST /api/2.0/token/create", _ => Json("POST", "/api/2.0/token/create", """{"comment":"matrix"}"""), 401, 401, 200, 200, 200, 200, 200),
         new("GET /api/2.0/token/list", _ => Get("/api/2.0/token/list"), 401, 401, 200, 200, 200, 200, 200),
         new("POST /api/2.0/token/delete", _ => Json("POST", "/api/2.0/token/delete", """{"token_id":"no-such-token"}"""), 401, 401, 404, 404, 404, 404, 404),
+
+        // AI Gateway (CAN_MANAGE) and the tables (payload: CAN_MANAGE; usage and served entities: admins). "gpt" has no
+        // inference table, so a caller past the check gets 404.
+        new($"PUT {Se}/{{name}}/ai-gateway", async c => await Json("PUT", $"{Se}/{(await c.Node.FreshEndpointAsync(c.Who)).Name}/ai-gateway", "{}"), 401, 401, 403, 403, 200, 200, 403),
+        new($"GET {Se}/{{name}}/inference-table", _ => Get($"{Se}/gpt/inference-table"), 401, 401, 403, 403, 404, 404, 403),
+        new($"GET {Se}/usage", _ => Get($"{Se}/usage?endpoint=gpt"), 401, 401, 403, 403, 403, 200, 403),
+        new($"GET {Se}/served-entities-history", _ => Get($"{Se}/served-entities-history?endpoint=gpt"), 401, 401, 403, 403, 403, 200, 403),
+
+        // Audit log: admins.
+        new("GET /api/2.0/audit", _ => Get("/api/2.0/audit?limit=5"), 401, 401, 403, 403, 403, 200, 403),
+
+        // SCIM: reads for every authenticated caller, writes for admins. Writes on an unknown id get 404 past the check.
+        new($"GET {Scim}/Me", _ => Get($"{Scim}/Me"), 401, 401, 200, 200, 200, 200, 200),
+        new($"GET {Scim}/Users/", _ => Get($"{Scim}/Users"), 401, 401, 200, 200, 200, 200, 200),
+        new($"GET {Scim}/Users/{{id}}", _ => Get($"{Scim}/Users/no-such-id"), 401, 401, 404, 404, 404, 404, 404),
+        new($"POST {Scim}/Users/", c => Json("POST", $"{Scim}/Users", "{\"userName\":\"" + c.Node.Unique("scim-") + "@example.com\"}"), 401, 401, 403, 403, 403, 201, 403),
+        new($"PUT {Scim}/Users/{{id}}", _ => Json("PUT", $"{Scim}/Users/no-such-id", """{"userName":"nobody@example.com"}"""), 401, 401, 403, 403, 403, 404, 403),
+        new($"PATCH {Scim}/Users/{{id}}", _ => Json("PATCH", $"{Scim}/Users/no-such-id", Patch), 401, 401, 403, 403, 403, 404, 403),
+        new($"DELETE {Scim}/Users/{{id}}", _ => Send("DELETE", $"{Scim}/Users/no-such-id"), 401, 401, 403, 403, 403, 404, 403),
+        new($"GET {Scim}/ServicePrincipals/", _ => Get($"{Scim}/ServicePrincipals"), 401, 401, 200, 200, 200, 200, 200),
+        new($"GET {Scim}/ServicePrincipals/{{id}}", _ => Get($"{Scim}/ServicePrincipals/no-such-id"), 401, 401, 404, 404, 404, 404, 404),
+        new($"POST {Scim}/ServicePrincipals/", c => Json("POST", $"{Scim}/ServicePrincipals", "{\"displayName\":\"" + c.Node.Unique("sp-") + "\"}"), 401, 401, 403, 403, 403, 201, 403),
+        new($"PUT {Scim}/ServicePrincipals/{{id}}", _ => Json("PUT", $"{Scim}/ServicePrincipals/no-such-id", """{"displayName":"nobody"}"""), 401, 401, 403, 403, 403, 404, 403),
+        new($"PATCH {Scim}/ServicePrincipals/{{id}}", _ => Json("PATCH", $"{Scim}/ServicePrincipals/no-such-id", Patch), 401, 401, 403, 403, 403, 404, 403),
+        new($"DELETE {Scim}/ServicePrincipals/{{id}}", _ => Send("DELETE", $"{Scim}/ServicePrincipals/no-such-id"), 401, 401, 403, 403, 403, 404, 403),
+        new($"GET {Scim}/Groups/", _ => Get($"{Scim}/Groups"), 401, 401, 200, 200, 200, 200, 200),
+        new($"GET {Scim}/Groups/{{id}}", _ => Get($"{Scim}/Groups/no-such-id"), 401, 401, 404, 404, 404, 404, 404),
+        new($"POST {Scim}/Groups/", c => Json("POST", $"{Scim}/Groups", "{\"displayName\":\"" + c.Node.Unique("group-") + "\"}"), 401, 401, 403, 403, 403, 201, 403),
+        new($"PUT {Scim}/Groups/{{id}}", _ => Json("PUT", $"{Scim}/Groups/no-such-id", """{"displayName":"nobody"}"""), 401, 401, 403, 403, 403, 404, 403),
+        new($"PATCH {Scim}/Groups/{{id}}", _ => Json("PATCH", $"{Scim}/Groups/no-such-id", Patch), 401, 401, 403, 403, 403, 404, 403),
+        new($"DELETE {Scim}/Groups/{{id}}", _ => Send("DELETE", $"{Scim}/Groups/no-such-id"), 401, 401, 403, 403, 403, 404, 403),
+
+        // Token management: admins.
+        new("POST /api/2.0/token-management/on-behalf-of/tokens", _ => Json("POST", "/api/2.0/token-management/on-behalf-of/tokens", """{"application_id":"no-such-app"}"""), 401, 401, 403, 403, 403, 404, 403),
+        new("GET /api/2.0/token-management/tokens", _ => Get("/api/2.0/token-management/tokens"), 401, 401, 403, 403, 403, 200, 403),
+        new("GET /api/2.0/token-management/tokens/{token_id}", _ => Get("/api/2.0/token-management/tokens/no-such-token"), 401, 401, 403, 403, 403, 404, 403),
+        new("DELETE /api/2.0/token-management/tokens/{token_id}", _ => Send("DELETE", "/api/2.0/token-management/tokens/no-such-token"), 401, 401, 403, 403, 403, 404, 403),
 
         // Permissions API.
         new("GET /api/2.0/permissions/serving-endpoints/{id}", async c => await Get($"/api/2.0/permissions/serving-endpoints/{await c.Node.EndpointIdAsync("gpt")}"), 401, 401, 403, 403, 200, 200, 403),
