@@ -117,7 +117,7 @@ public sealed record GuardrailParameters
     /// <summary>Input only: the request must be near one of these topics (cosine similarity with a local embedding model).</summary>
     public List<string>? ValidTopics { get; init; }
 
-    /// <summary>Modelplane extension: minimum cosine similarity to some topic, 0–1 (default 0.5).</summary>
+    /// <summary>Modelplane extension: minimum cosine similarity to some topic, 0–1 (default 0.8, tuned for arctic-embed-xs, whose scores are compressed).</summary>
     public double? TopicSimilarityThreshold { get; init; }
 
     /// <summary>True when this side checks nothing.</summary>

@@ -124,7 +124,7 @@ public sealed class GuardrailStage : DelegatingInvocationHandler
 public static class TopicMath
 {
     /// <summary>The default <c>topic_similarity_threshold</c>.</summary>
-    public const double DefaultThreshold = 0.5;
+    public const double DefaultThreshold = 0.8;
 
     /// <summary>cos(a, b) = a·b / (|a| |b|); 0 when either is zero. Vectors must have the same length.</summary>
     public static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
