@@ -143,6 +143,7 @@ public class IdentityNode : IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<ModelplaneDbContext>();
         db.PermissionGrants.Add(new PermissionGrantEntity { ObjectType = "serving-endpoints", ObjectId = objectId, GranteeId = granteeId, Level = "CAN_QUERY" });
         await db.SaveChangesAsync();
+        Services.GetRequiredService<Core.Governance.Permissions.PermissionService>().Invalidate("serving-endpoints", objectId);
     }
 }
 

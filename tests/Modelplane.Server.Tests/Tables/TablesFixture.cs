@@ -88,13 +88,19 @@ public sealed class TablesFixture : IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<ModelplaneDbContext>();
         var user = new PrincipalEntity { Id = Guid.NewGuid().ToString("N"), Name = $"user-{Guid.NewGuid():N}@example.com", IsAdmin = false };
         db.Principals.Add(user);
+        string? endpointId = null;
         if (endpoint is not null && level is not null)
         {
-            var id = (await db.Endpoints.SingleAsync(e => e.Name == endpoint)).Id;
-            db.PermissionGrants.Add(new PermissionGrantEntity { ObjectType = PermissionLevels.ServingEndpoints, ObjectId = id, GranteeId = user.Id, Level = level });
+            endpointId = (await db.Endpoints.SingleAsync(e => e.Name == endpoint)).Id;
+            db.PermissionGrants.Add(new PermissionGrantEntity { ObjectType = PermissionLevels.ServingEndpoints, ObjectId = endpointId, GranteeId = user.Id, Level = level });
         }
 
         await db.SaveChangesAsync();
+        if (endpointId is not null)
+        {
+            // Written behind the API's back: drop the endpoint's cached grants as the permissions API does.
+            Node.Services.GetRequiredService<PermissionService>().Invalidate(PermissionLevels.ServingEndpoints, endpointId);
+        }
         var (token, _) = await scope.ServiceProvider.GetRequiredService<TokenService>().CreateAsync(user.Id, "tables tests", null, default);
         var client = ((TestServer)Node.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()).CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
