@@ -18,6 +18,12 @@ public sealed partial class ModelplaneClient
     public Task<CreatedOboToken> CreateOboTokenAsync(string applicationId, long? lifetimeSeconds = null, string? comment = null, CancellationToken cancellationToken = default) =>
         SendAsync<CreatedOboToken>(HttpMethod.Post, TokenManagementPath + "/on-behalf-of/tokens", new CreateOboTokenBody(applicationId, lifetimeSeconds, comment), cancellationToken);
 
+    /// <summary>Mints a token for a user (admins; Modelplane's <c>user_name</c> extension of the on-behalf-of route, for
+    /// nodes without OIDC); the value is answered once.</summary>
+    /// <exception cref="ModelplaneApiException">404 for an unknown user; 403 for a non-admin.</exception>
+    public Task<CreatedOboToken> CreateUserTokenAsync(string userName, long? lifetimeSeconds = null, string? comment = null, CancellationToken cancellationToken = default) =>
+        SendAsync<CreatedOboToken>(HttpMethod.Post, TokenManagementPath + "/on-behalf-of/tokens", new CreateOboTokenBody(null, lifetimeSeconds, comment, userName), cancellationToken);
+
     /// <summary><c>GET /api/2.0/token-management/tokens</c>: every principal's tokens, oldest first, optionally only those minted by one principal.</summary>
     /// <param name="createdById">Only tokens minted by this principal id.</param>
     /// <param name="createdByUsername">Only tokens minted by this principal name.</param>

@@ -43,4 +43,4 @@ public sealed class CreatedOboToken
 internal sealed record ManagedTokenList(List<ManagedTokenInfo>? TokenInfos);
 
 /// <summary>Body of <c>POST /api/2.0/token-management/on-behalf-of/tokens</c>.</summary>
-internal sealed record CreateOboTokenBody(string ApplicationId, long? LifetimeSeconds, string? Comment);
+internal sealed record CreateOboTokenBody(string? ApplicationId, long? LifetimeSeconds, string? Comment, string? UserName = null);

@@ -38,9 +38,10 @@ public static class TokenManagementApi
         routes.MapPost("/on-behalf-of/tokens", async (HttpRequest request, TokenService tokens, ModelplaneDbContext db, CancellationToken ct) =>
         {
             var body = await RequestBodies.ReadJsonAsync<CreateOboTokenRequest>(request);
-            if (string.IsNullOrWhiteSpace(body.ApplicationId))
+            if (string.IsNullOrWhiteSpace(body.ApplicationId) == string.IsNullOrWhiteSpace(body.UserName))
             {
-                throw ModelplaneException.InvalidParameter("application_id is required: the service principal's application id.");
+                throw ModelplaneException.InvalidParameter(
+                    "application_id is required: the service principal's application id (or, instead, user_name: a user's name, for nodes without OIDC).");
             }
 
             var lifetime = Lifetime(body.LifetimeSeconds);
@@ -49,12 +50,17 @@ public static class TokenManagementApi
                 throw ModelplaneException.InvalidParameter($"comment may be at most {TokensApi.MaxCommentLength} characters (got {comment.Length}).");
             }
 
-            var owner = await db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Name == body.ApplicationId.Trim() && p.Kind == PrincipalKinds.ServicePrincipal, ct)
-                ?? throw ModelplaneException.NotFound($"No service principal has application_id '{body.ApplicationId}'.");
+            var (kind, name) = body.UserName is { } user && !string.IsNullOrWhiteSpace(user)
+                ? (PrincipalKinds.User, user.Trim())
+                : (PrincipalKinds.ServicePrincipal, body.ApplicationId!.Trim());
+            var owner = await db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Name == name && p.Kind == kind, ct)
+                ?? throw ModelplaneException.NotFound(kind == PrincipalKinds.User
+                    ? $"No user has user_name '{name}'."
+                    : $"No service principal has application_id '{name}'.");
             var caller = request.HttpContext.CallerIdentity();
             var (value, info) = await tokens.CreateAsync(owner.Id, body.Comment, lifetime, caller.PrincipalId, ct);
             return new CreateOboTokenResponse(value, new ManagedTokenInfo(info.Id, info.CreatedAt, info.ExpiresAt ?? -1, info.Comment, owner.Id, caller.PrincipalId, caller.Name));
-        }).Accepts<CreateOboTokenRequest>("application/json").WithSummary("Mints a token for a service principal (admins); the value is answered once.");
+        }).Accepts<CreateOboTokenRequest>("application/json").WithSummary("Mints a token for a service principal, or a user with user_name (admins); the value is answered once.");
 
         routes.MapGet("/tokens", async ([FromQuery(Name = "created_by_id")] string? createdById, [FromQuery(Name = "created_by_username")] string? createdByUsername,
             TokenService tokens, ModelplaneDbContext db, CancellationToken ct) =>
@@ -105,9 +111,11 @@ public static class TokenManagementApi
     }
 }
 
-/// <summary><c>POST /api/2.0/token-management/on-behalf-of/tokens</c> body: <c>{"application_id", "lifetime_seconds"?, "comment"?}</c>.</summary>
+/// <summary><c>POST /api/2.0/token-management/on-behalf-of/tokens</c> body: <c>{"application_id", "lifetime_seconds"?,
+/// "comment"?}</c>. Modelplane extension: <c>user_name</c> instead of <c>application_id</c> mints a token for a user
+/// (Databricks users sign in through SSO; on a node without OIDC this is how a user gets its first token).</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record CreateOboTokenRequest(string? ApplicationId, long? LifetimeSeconds, string? Comment);
+public sealed record CreateOboTokenRequest(string? ApplicationId, long? LifetimeSeconds, string? Comment, string? UserName = null);
 
 /// <summary>A token's facts as token management answers them: <c>{"token_id", "creation_time", "expiry_time" (-1:
 /// never), "comment", "owner_id", "created_by_id", "created_by_username"}</c>; times Unix ms. Never the value or hash.</summary>

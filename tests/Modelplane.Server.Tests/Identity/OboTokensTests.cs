@@ -57,8 +57,25 @@ public sealed class OboTokensTests(IdentityNodeFixture node) : IClassFixture<Ide
         AssertError(await SendAsync(node.Admin, HttpMethod.Post, Obo, new JsonObject { ["application_id"] = unknown }), HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", unknown);
         AssertError(await SendAsync(node.Admin, HttpMethod.Post, Obo, new JsonObject { ["application_id"] = user["userName"]!.GetValue<string>() }), HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", "No service principal");
         AssertError(await SendAsync(node.Admin, HttpMethod.Post, Obo, new JsonObject()), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "application_id is required");
+        AssertError(await SendAsync(node.Admin, HttpMethod.Post, Obo, new JsonObject { ["application_id"] = unknown, ["user_name"] = "x@example.com" }),
+            HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "application_id is required");
+        AssertError(await SendAsync(node.Admin, HttpMethod.Post, Obo, new JsonObject { ["user_name"] = "nobody-here@example.com" }), HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", "No user");
         var (_, sp) = await SendAsync(node.Admin, HttpMethod.Post, "/ServicePrincipals", new JsonObject());
         AssertError(await SendAsync(node.Admin, HttpMethod.Post, Obo, new JsonObject { ["application_id"] = sp!["applicationId"]!.GetValue<string>(), ["lifetime_seconds"] = 0 }),
             HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "lifetime_seconds");
+    }
+
+    [Fact]
+    public async Task An_admin_mints_a_token_for_a_user_by_user_name_that_acts_as_that_user()
+    {
+        var user = await node.CreateUserAsync();
+        var userName = user["userName"]!.GetValue<string>();
+
+        var (status, created) = await SendAsync(node.Admin, HttpMethod.Post, Obo, new JsonObject { ["user_name"] = userName, ["comment"] = "first token" });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(user["id"]!.GetValue<string>(), created!["token_info"]!["owner_id"]!.GetValue<string>());
+        using var asUser = node.Client(created["token_value"]!.GetValue<string>());
+        Assert.Equal(userName, (await GetAsync(asUser, "/Me"))["userName"]!.GetValue<string>());
     }
 }
