@@ -41,7 +41,9 @@ write_report() {
   headline
   echo
   echo "Ratios are on ÷ off in the same group. Noise: the machine used **$QUIET_BEFORE cores** while the servers idled before"
-  echo "the runs; load average $LOADAVG_BEFORE before and $LOADAVG_AFTER after."
+  echo "the runs; load average $LOADAVG_BEFORE before and $LOADAVG_AFTER after. \"Other cores\" in the per-run table include the"
+  echo "fake upstream (a Node.js process answering every request), so a run is marked noisy when the upstream alone passes"
+  echo "NOISY_CORES; the discarded first attempts are in the table to compare."
   echo
   echo "Tables after the runs: $USAGE_ROWS usage rows and $PAYLOAD_ROWS payload rows read back through the node (each read"
   echo "capped at 10 000 rows), $DROPPED rows dropped because the writer's channel was full."
