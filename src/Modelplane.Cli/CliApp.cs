@@ -31,6 +31,7 @@ internal static class CliApp
         root.Subcommands.Add(new Commands.TableReads.TablesCommand(context, globals));
         root.Subcommands.Add(new Commands.Permissions.PermissionsCommand(context, globals));
         root.Subcommands.Add(new Commands.Chat.ChatCommand(context, globals));
+        root.Subcommands.Add(new Commands.Sql.SqlCommand(context, globals));
         root.Subcommands.Add(new Commands.Audit.AuditCommand(context, globals));
         return root;
     }

@@ -1,0 +1,118 @@
+using DuckDB.NET.Data;
+
+namespace Modelplane.Sql;
+
+/// <summary>
+/// An in-memory DuckDB database for one run of <c>modelplane sql</c> (DuckDB.NET.Data.Full): statements read CSV,
+/// Parquet and JSON files (<c>read_csv</c>, <c>read_parquet</c>, <c>read_json</c>, or a quoted path in <c>FROM</c>) and
+/// write with <c>COPY … TO</c>. Relative paths that are read resolve against <see cref="SqlSessionOptions.WorkingDirectory"/>
+/// (DuckDB's <c>file_search_path</c>); <c>COPY … TO</c> writes relative to the process's current directory (the CLI's is
+/// the user's). Not thread-safe: one statement at a time.
+/// </summary>
+public sealed class SqlSession : IDisposable
+{
+    private readonly DuckDBConnection connection;
+
+    private SqlSession(DuckDBConnection connection) => this.connection = connection;
+
+    /// <summary>Opens a session.</summary>
+    /// <param name="options">Where relative paths resolve.</param>
+    public static SqlSession Open(SqlSessionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        var session = new SqlSession(connection);
+        if (options.WorkingDirectory is { } dir)
+        {
+            session.Run($"SET file_search_path = '{dir.Replace("'", "''", StringComparison.Ordinal)}'");
+        }
+
+        return session;
+    }
+
+    /// <summary>Runs one statement (or several separated by <c>;</c>: the last one's result is answered).</summary>
+    /// <param name="statement">SQL text.</param>
+    /// <param name="cancellationToken">Cancels a running statement (DuckDB interrupts it).</param>
+    /// <exception cref="SqlException">The statement failed: DuckDB's message (syntax, catalog, binder, I/O…).</exception>
+    public async Task<SqlResult> ExecuteAsync(string statement, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(statement);
+        using var command = connection.CreateCommand();
+        command.CommandText = statement;
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var columns = new List<SqlColumn>(reader.FieldCount);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                columns.Add(new SqlColumn(reader.GetName(i), reader.GetDataTypeName(i)));
+            }
+
+            var rows = new List<object?[]>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = new object?[reader.FieldCount];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : Read(reader, i);
+                }
+
+                rows.Add(row);
+            }
+
+            return new SqlResult(columns, rows, reader.RecordsAffected);
+        }
+        catch (DuckDBException e)
+        {
+            throw new SqlException(e.Message.Trim(), e);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => connection.Dispose();
+
+    /// <summary>
+    /// One value. DuckDB.NET reads a LIST of a value type as <c>List&lt;T&gt;</c> and refuses one holding NULLs; those are
+    /// read again as <c>List&lt;T?&gt;</c>. NULLs nested deeper (a list inside a STRUCT) it cannot read at all: that is a
+    /// clear error naming the column and the workaround.
+    /// </summary>
+    private static object? Read(System.Data.Common.DbDataReader reader, int i)
+    {
+        try
+        {
+            return reader.GetValue(i);
+        }
+        catch (InvalidCastException) when (reader.GetFieldType(i) is { IsGenericType: true } type
+            && type.GetGenericTypeDefinition() == typeof(List<>) && type.GetGenericArguments()[0] is { IsValueType: true } element
+            && Nullable.GetUnderlyingType(element) is null)
+        {
+            var nullable = typeof(List<>).MakeGenericType(typeof(Nullable<>).MakeGenericType(element));
+            return typeof(System.Data.Common.DbDataReader).GetMethod(nameof(reader.GetFieldValue))!.MakeGenericMethod(nullable).Invoke(reader, [i]);
+        }
+        catch (InvalidCastException e)
+        {
+            throw new SqlException(
+                $"Column '{reader.GetName(i)}' holds NULLs nested inside a {reader.GetDataTypeName(i)} value, which the DuckDB .NET reader cannot read; select to_json({reader.GetName(i)}) instead.", e);
+        }
+    }
+
+    private void Run(string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>Session settings.</summary>
+public sealed record SqlSessionOptions
+{
+    /// <summary>Directory that relative paths read from resolve against; null for the process's current directory.</summary>
+    public string? WorkingDirectory { get; init; }
+}
+
+/// <summary>A statement DuckDB refused or failed to run; the message is DuckDB's (e.g. <c>Catalog Error: Table … does not exist!</c>).</summary>
+/// <param name="message">DuckDB's message.</param>
+/// <param name="inner">The DuckDB exception.</param>
+public sealed class SqlException(string message, Exception inner) : Exception(message, inner);
