@@ -13,7 +13,6 @@ namespace Modelplane.Client;
 /// </summary>
 public sealed partial class ModelplaneClient
 {
-    private const string ServingEndpointsPath = "api/2.0/serving-endpoints";
 
     /// <summary><c>GET /api/2.0/serving-endpoints/usage</c>: usage rows, optionally of one endpoint.</summary>
     /// <param name="endpoint">Endpoint name, or null for all.</param>
@@ -21,7 +20,7 @@ public sealed partial class ModelplaneClient
     /// <param name="limit">Rows to answer, 1–10 000 (node default 100).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<TableRows> ReadUsageAsync(string? endpoint = null, DateTimeOffset? since = null, int? limit = null, CancellationToken cancellationToken = default) =>
-        ReadTableAsync(ServingEndpointsPath + "/usage", endpoint, since, limit, cancellationToken);
+        ReadTableAsync(EndpointsPath + "/usage", endpoint, since, limit, cancellationToken);
 
     /// <summary><c>GET /api/2.0/serving-endpoints/served-entities-history</c>: one row per served entity per config version.</summary>
     /// <param name="endpoint">Endpoint name, or null for all.</param>
@@ -29,7 +28,7 @@ public sealed partial class ModelplaneClient
     /// <param name="limit">Rows to answer, 1–10 000 (node default 100).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task<TableRows> ReadServedEntitiesAsync(string? endpoint = null, DateTimeOffset? since = null, int? limit = null, CancellationToken cancellationToken = default) =>
-        ReadTableAsync(ServingEndpointsPath + "/served-entities-history", endpoint, since, limit, cancellationToken);
+        ReadTableAsync(EndpointsPath + "/served-entities-history", endpoint, since, limit, cancellationToken);
 
     /// <summary><c>GET /api/2.0/serving-endpoints/{name}/inference-table</c>: the endpoint's payload rows.</summary>
     /// <param name="endpoint">Endpoint name.</param>
@@ -39,7 +38,7 @@ public sealed partial class ModelplaneClient
     public Task<TableRows> ReadInferenceTableAsync(string endpoint, DateTimeOffset? since = null, int? limit = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(endpoint);
-        return ReadTableAsync($"{ServingEndpointsPath}/{Escape(endpoint)}/inference-table", null, since, limit, cancellationToken);
+        return ReadTableAsync(EndpointPath(endpoint) + "/inference-table", null, since, limit, cancellationToken);
     }
 
     private Task<TableRows> ReadTableAsync(string path, string? endpoint, DateTimeOffset? since, int? limit, CancellationToken ct)

@@ -24,12 +24,14 @@ public sealed class AiGatewayService(
     /// disabled (the object replaces the previous one whole).</summary>
     /// <param name="config">The block as sent.</param>
     /// <param name="endpointName">The endpoint's name (default inference-table prefix).</param>
+    /// <param name="guardrails">The node's guardrail options (<c>safety: true</c> needs a judge).</param>
     /// <param name="field">The request field it came in: <c>ai_gateway</c> on create, empty on PUT.</param>
     /// <exception cref="ModelplaneException">400 <c>INVALID_PARAMETER_VALUE</c> naming the field at fault.</exception>
-    public static AiGatewayConfig Normalize(AiGatewayConfig config, string endpointName, string field = "")
+    public static AiGatewayConfig Normalize(AiGatewayConfig config, string endpointName, Governance.Guardrails.GuardrailOptions guardrails, string field = "")
     {
         ArgumentNullException.ThrowIfNull(config);
         var valid = AiGatewayValidator.Validate(config, endpointName, field);
+        Governance.Guardrails.GuardrailConfigCheck.RequireSafetyJudge(valid, guardrails, field);
         return valid with { FallbackConfig = valid.FallbackConfig ?? new FallbackConfigInput { Enabled = false } };
     }
 
@@ -52,8 +54,7 @@ public sealed class AiGatewayService(
     public async Task<AiGatewayConfig> PutAsync(EndpointEntity endpoint, AiGatewayConfig config, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        var stored = Normalize(config, endpoint.Name);
-        Governance.Guardrails.GuardrailConfigCheck.RequireSafetyJudge(stored, guardrails.Value);
+        var stored = Normalize(config, endpoint.Name, guardrails.Value);
         var json = Serialize(stored);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         // One UPDATE: concurrent PUTs each get their own version, so no node keeps a pipeline built from a lost write.

@@ -39,8 +39,7 @@ public sealed partial class EndpointService(
             throw ModelplaneException.AlreadyExists($"Serving endpoint '{request.Name}' already exists.");
         }
 
-        var gateway = request.AiGateway is { } g ? AiGatewayService.Normalize(g, request.Name, "ai_gateway") : null;
-        Governance.Guardrails.GuardrailConfigCheck.RequireSafetyJudge(gateway, guardrails.Value, "ai_gateway");
+        var gateway = request.AiGateway is { } g ? AiGatewayService.Normalize(g, request.Name, guardrails.Value, "ai_gateway") : null;
         var config = await resolver.ResolveAsync(request.Config, caller, ct) with { FallbackEnabled = request.AiGateway?.FallbackConfig?.Enabled ?? false };
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var endpoint = new EndpointEntity

@@ -16,9 +16,6 @@ namespace Modelplane.Core.Serving;
 /// <param name="services">The node's services (stages take their singletons from here).</param>
 public sealed class InvocationPipelineFactory(IServiceProvider services)
 {
-    /// <summary>The node's services, for stages.</summary>
-    public IServiceProvider Services => services;
-
     /// <summary>The stored AI Gateway of an endpoint row (null when none was set).</summary>
     public static AiGatewayConfig? GatewayOf(EndpointEntity endpoint) =>
         endpoint.AiGatewayJson is { } json ? JsonSerializer.Deserialize<AiGatewayConfig>(json, GatewayJson.Options) : null;

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Modelplane.Abstractions;
 using Modelplane.Abstractions.Llm;
+using Modelplane.Core.Governance.Gateway;
 using Modelplane.Core.Governance.Guardrails;
 using Modelplane.Core.Serving.Payloads;
 using Modelplane.Core.Serving.Pipeline;
@@ -21,8 +22,6 @@ namespace Modelplane.Core.Tables;
 /// </summary>
 public sealed class CaptureRows(IOptions<TablesOptions> options)
 {
-    private static readonly JsonSerializerOptions DetectionJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <summary>The status a failure gives the caller: its own for <see cref="ModelplaneException"/>, 499 for a
     /// cancellation (the client went away), else 500.</summary>
     public static int StatusOf(Exception error) => error switch
@@ -43,7 +42,7 @@ public sealed class CaptureRows(IOptions<TablesOptions> options)
         return new UsageRow
         {
             DatabricksRequestId = context.RequestId,
-            ClientRequestId = (payload as LlmPayload)?.ClientRequestId ?? context.ClientRequestId,
+            ClientRequestId = (payload as LlmPayload)?.ClientRequestId,
             RequestTime = outcome.Started.UtcDateTime,
             StatusCode = outcome.StatusCode,
             Requester = context.Identity?.Name,
@@ -76,7 +75,7 @@ public sealed class CaptureRows(IOptions<TablesOptions> options)
         {
             RequestDate = DateOnly.FromDateTime(outcome.Started.UtcDateTime),
             DatabricksRequestId = context.RequestId,
-            ClientRequestId = (payload as LlmPayload)?.ClientRequestId ?? context.ClientRequestId,
+            ClientRequestId = (payload as LlmPayload)?.ClientRequestId,
             RequestTime = outcome.Started.UtcDateTime,
             StatusCode = outcome.StatusCode,
             SamplingFraction = settings.SamplingFraction,
@@ -87,7 +86,7 @@ public sealed class CaptureRows(IOptions<TablesOptions> options)
             LoggingErrorDetails = errors.Count == 0 ? null
                 : new JsonArray([.. errors.Select(e => new JsonObject { ["error_code"] = e.Code, ["error_message"] = e.Message })]).ToJsonString(),
             Requester = context.Identity?.Name,
-            GuardrailDetections = context.Detections.Count == 0 ? null : JsonSerializer.Serialize(context.Detections, DetectionJson),
+            GuardrailDetections = context.Detections.Count == 0 ? null : JsonSerializer.Serialize(context.Detections, GatewayJson.Options),
         };
     }
 
@@ -115,28 +114,28 @@ public sealed class CaptureRows(IOptions<TablesOptions> options)
         }
     }
 
-    private string? Limit(byte[]? body, string code, string what, List<(string, string)> errors)
+    private string? Limit(ReadOnlyMemory<byte>? body, string code, string what, List<(string, string)> errors)
     {
-        if (body is null)
+        if (body is not { } bytes)
         {
             return null;
         }
 
-        if (body.Length > options.Value.MaxPayloadBytes)
+        if (bytes.Length > options.Value.MaxPayloadBytes)
         {
-            errors.Add((code, $"The {what} body is {body.Length} bytes, over the {options.Value.MaxPayloadBytes}-byte limit of inference tables; it was not stored."));
+            errors.Add((code, $"The {what} body is {bytes.Length} bytes, over the {options.Value.MaxPayloadBytes}-byte limit of inference tables; it was not stored."));
             return null;
         }
 
-        return Encoding.UTF8.GetString(body);
+        return Encoding.UTF8.GetString(bytes.Span);
     }
 
-    private static byte[]? RequestBytes(InvocationContext context, InvocationPayload? payload)
+    /// <summary>The request as the model saw it: the raw body, unless a guardrail rewrote the payload (or there is none).</summary>
+    private static ReadOnlyMemory<byte>? RequestBytes(InvocationContext context, InvocationPayload? payload)
     {
-        var masked = context.Detections.Any(d => d.Side == "input" && d.Action == "MASK");
-        if (!masked && !context.RawRequest.IsEmpty)
+        if (!context.PayloadRewritten && !context.RawRequest.IsEmpty)
         {
-            return context.RawRequest.ToArray();
+            return context.RawRequest;
         }
 
         return payload switch
@@ -144,11 +143,11 @@ public sealed class CaptureRows(IOptions<TablesOptions> options)
             ChatPayload c => LlmJson.Serialize(c.Request),
             CompletionPayload c => LlmJson.Serialize(c.Request),
             EmbeddingPayload e => LlmJson.Serialize(e.Request),
-            _ => context.RawRequest.IsEmpty ? null : context.RawRequest.ToArray(),
+            _ => context.RawRequest.IsEmpty ? null : context.RawRequest,
         };
     }
 
-    private static byte[]? ResponseBytes(Outcome outcome, InvocationPayload? payload)
+    private static ReadOnlyMemory<byte>? ResponseBytes(Outcome outcome, InvocationPayload? payload)
     {
         if (outcome.Assembled is { } assembled)
         {
@@ -177,7 +176,7 @@ public sealed class CaptureRows(IOptions<TablesOptions> options)
                 PredictionWriter.Write(writer, result.Outputs, payload.Format);
             }
 
-            return buffer.WrittenSpan.ToArray();
+            return buffer.WrittenMemory;
         }
 
         return null;

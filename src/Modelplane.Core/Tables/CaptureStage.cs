@@ -28,6 +28,8 @@ public sealed class CaptureStage(InvocationHandler inner, CaptureSettings settin
     {
         ArgumentNullException.ThrowIfNull(context);
         var started = time.GetUtcNow();
+        // Decided up front, so a stream is assembled only when its payload row will be written.
+        var sampled = settings.PayloadTable is not null && (settings.SamplingFraction >= 1 || Random.Shared.NextDouble() < settings.SamplingFraction);
         InvocationResult result;
         try
         {
@@ -35,26 +37,26 @@ public sealed class CaptureStage(InvocationHandler inner, CaptureSettings settin
         }
         catch (Exception ex)
         {
-            Record(new Outcome(context, started, CaptureRows.StatusOf(ex), null, ex));
+            Record(new Outcome(context, started, CaptureRows.StatusOf(ex), null, ex), sampled);
             throw;
         }
 
         switch (result.Llm)
         {
             case { ChatStream: { } chat }:
-                var chunks = new ChatCompletionAccumulator();
-                return result with { Llm = result.Llm with { ChatStream = Capture(chat, chunks.Add, chunks.ToCompletion, context, started, CancellationToken.None) } };
+                var chunks = sampled ? new ChatCompletionAccumulator() : null;
+                return result with { Llm = result.Llm with { ChatStream = Capture(chat, chunks is null ? null : chunks.Add, () => chunks?.ToCompletion(), context, started, sampled, CancellationToken.None) } };
             case { CompletionStream: { } completions }:
-                var parts = new CompletionAssembler();
-                return result with { Llm = result.Llm with { CompletionStream = Capture(completions, parts.Add, parts.ToCompletion, context, started, CancellationToken.None) } };
+                var parts = sampled ? new CompletionAssembler() : null;
+                return result with { Llm = result.Llm with { CompletionStream = Capture(completions, parts is null ? null : parts.Add, () => parts?.ToCompletion(), context, started, sampled, CancellationToken.None) } };
             default:
-                Record(new Outcome(context, started, 200, result, null));
+                Record(new Outcome(context, started, 200, result, null), sampled);
                 return result;
         }
     }
 
     private async IAsyncEnumerable<T> Capture<T>(
-        IAsyncEnumerable<T> stream, Action<T> add, Func<object> assemble, InvocationContext context, DateTimeOffset started,
+        IAsyncEnumerable<T> stream, Action<T>? add, Func<object?> assemble, InvocationContext context, DateTimeOffset started, bool sampled,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var chunks = 0;
@@ -85,7 +87,7 @@ public sealed class CaptureStage(InvocationHandler inner, CaptureSettings settin
                     modelTicks += Stopwatch.GetTimestamp() - before;
                 }
 
-                add(e.Current);
+                add?.Invoke(e.Current);
                 chunks++;
                 yield return e.Current;
             }
@@ -93,7 +95,8 @@ public sealed class CaptureStage(InvocationHandler inner, CaptureSettings settin
         finally
         {
             var streamMs = modelTicks * 1000.0 / Stopwatch.Frequency;
-            Record(failure is not null && chunks == 0
+            Record(
+                failure is not null && chunks == 0
                 ? new Outcome(context, started, CaptureRows.StatusOf(failure), null, failure) { ExtraModelMs = streamMs, Streamed = true }
                 : new Outcome(context, started, 200, null, null)
                 {
@@ -101,12 +104,14 @@ public sealed class CaptureStage(InvocationHandler inner, CaptureSettings settin
                     StreamError = failure ?? (ended ? null : new OperationCanceledException($"The client stopped reading the stream after {chunks} chunk(s).")),
                     ExtraModelMs = streamMs,
                     Streamed = true,
-                });
+                },
+                sampled);
         }
     }
 
-    /// <summary>Queues the rows; building them never fails the request (a row that cannot be built is dropped and counted).</summary>
-    private void Record(Outcome outcome)
+    /// <summary>Queues the rows (the payload row when <paramref name="sampled"/>); building them never fails the request (a
+    /// row that cannot be built is dropped and counted).</summary>
+    private void Record(Outcome outcome, bool sampled)
     {
         outcome = outcome with { Payload = CaptureRows.PayloadOf(outcome) };
         if (settings.Usage)
@@ -114,7 +119,7 @@ public sealed class CaptureStage(InvocationHandler inner, CaptureSettings settin
             Offer(TableNames.EndpointUsage, () => rows.Usage(outcome, settings));
         }
 
-        if (settings.PayloadTable is { } table && (settings.SamplingFraction >= 1 || Random.Shared.NextDouble() < settings.SamplingFraction))
+        if (sampled && settings.PayloadTable is { } table)
         {
             Offer(table, () => rows.Payload(outcome, settings));
         }

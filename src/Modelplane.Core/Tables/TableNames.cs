@@ -20,8 +20,11 @@ public static class TableNames
     /// </summary>
     public static string? Payload(InferenceTableConfig? config, string endpointName) =>
         config is { CatalogName: { Length: > 0 } catalog, SchemaName: { Length: > 0 } schema }
-            ? $"{catalog}.{schema}.{config.TableNamePrefix ?? endpointName.ToLowerInvariant().Replace('-', '_')}_payload"
+            ? $"{catalog}.{schema}.{config.TableNamePrefix ?? DefaultPrefix(endpointName)}_payload"
             : null;
+
+    /// <summary>The payload table prefix when <c>table_name_prefix</c> is absent: the endpoint name, lower-cased, <c>-</c> → <c>_</c>.</summary>
+    public static string DefaultPrefix(string endpointName) => endpointName.ToLowerInvariant().Replace('-', '_');
 
     /// <summary>
     /// The <c>served_entity_id</c> of a served entity in one config version of an endpoint: 16 lower-case hex digits of

@@ -21,11 +21,7 @@ public static class AuditApi
     {
         app.MapGet("/api/2.0/audit", async (HttpContext http, AuditReader reader, AuditLog log, CancellationToken ct) =>
         {
-            if (!http.CallerIdentity().IsAdmin)
-            {
-                throw new ModelplaneException(ErrorCode.PermissionDenied, "Only workspace admins may read the audit log.");
-            }
-
+            http.RequireAdmin("read the audit log");
             var rows = await reader.ListAsync(ParseQuery(http.Request.Query), ct);
             return new AuditPage([.. rows.Select(AuditEntry.Of)], log.Dropped);
         }).WithTags("Audit").WithSummary("Reads the audit log (admins only), oldest first.");

@@ -93,11 +93,10 @@ public static class OipApi
             RequestedEntity = version,
         };
         var result = await endpoint.Pipeline.InvokeAsync(context, http.RequestAborted);
-        _ = context.Payload; // Decoded inside the pipeline already; this only makes the flow plain to the compiler.
         http.Response.Headers["served-model-name"] = context.ServedEntityName;
         http.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(http.Response.Body, ResponseJson.WriterOptions);
-        OipCodec.WriteResponse(writer, name, context.ServedEntityName, request!, result.Outputs);
+        OipCodec.WriteResponse(writer, name, context.ServedEntityName, request!, result.Outputs); // Set: the router decoded it.
     }
 
     private static CustomModelRuntime Pick(EndpointRuntime endpoint, string? version)

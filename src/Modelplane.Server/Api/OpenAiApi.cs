@@ -33,8 +33,8 @@ public static class OpenAiApi
                     .OrderBy(e => e.Name, StringComparer.Ordinal).Select(Describe)]), LlmJson.Options);
             });
             group.MapGet("/models/{model}", async (string model, HttpContext http, LiveEndpoints live, PermissionService permissions) =>
-                live.Find(model) is { } e && LlmExchange.TaskOf(e) is not null && PermissionLevels.Includes(PermissionLevels.ServingEndpoints,
-                    await permissions.LevelAsync(http.CallerIdentity(), PermissionLevels.ServingEndpoints, e.EndpointId, http.RequestAborted), PermissionLevels.CanQuery)
+                live.Find(model) is { } e && LlmExchange.TaskOf(e) is not null
+                    && await permissions.HoldsAsync(http.CallerIdentity(), PermissionLevels.ServingEndpoints, e.EndpointId, PermissionLevels.CanQuery, http.RequestAborted)
                     ? Results.Json(Describe(e), LlmJson.Options)
                     : throw UnknownModel(model));
         }

@@ -15,7 +15,9 @@ public static class RequestBodies
 {
     /// <summary>Reads and deserializes a control-API JSON body (snake_case).</summary>
     /// <exception cref="ModelplaneException">400 when the body is missing, not JSON or has a field of the wrong type.</exception>
-    public static async Task<T> ReadJsonAsync<T>(HttpRequest request)
+    /// <param name="request">The request.</param>
+    /// <param name="options">Serializer options; null for the node's snake_case HTTP JSON options.</param>
+    public static async Task<T> ReadJsonAsync<T>(HttpRequest request, JsonSerializerOptions? options = null)
     {
         var max = request.HttpContext.RequestServices.GetRequiredService<IOptions<ModelplaneOptions>>().Value.MaxQueryBytes;
         var body = await ReadLimitedAsync(request, max);
@@ -24,7 +26,7 @@ public static class RequestBodies
             throw ModelplaneException.BadRequest("A JSON request body is required.");
         }
 
-        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        options ??= request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
             return JsonSerializer.Deserialize<T>(body.Span, options) ?? throw ModelplaneException.BadRequest("The request body must be a JSON object.");

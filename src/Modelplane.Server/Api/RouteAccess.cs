@@ -88,14 +88,13 @@ public static class RouteAccess
         return name;
     }
 
-    /// <summary>Requires workspace admin.</summary>
+    /// <summary>Requires workspace admin: the one admin check of every admin-only route.</summary>
     /// <param name="http">The request.</param>
     /// <param name="what">What is refused, e.g. <c>create catalogs</c>.</param>
-    /// <exception cref="ModelplaneException">403 <c>PERMISSION_DENIED</c>.</exception>
+    /// <exception cref="ModelplaneException">403 <c>PERMISSION_DENIED</c>: "Only workspace admins may {what}."</exception>
     public static CallerIdentity RequireAdmin(this HttpContext http, string what)
     {
         var caller = http.CallerIdentity();
-        return caller.IsAdmin ? caller
-            : throw new ModelplaneException(ErrorCode.PermissionDenied, $"'{caller.Name}' is not a workspace admin: only admins may {what}.");
+        return caller.IsAdmin ? caller : throw new ModelplaneException(ErrorCode.PermissionDenied, $"Only workspace admins may {what}.");
     }
 }

@@ -41,13 +41,7 @@ public static class ScimApi
 
     /// <summary>Refuses a write by a caller who is not a workspace admin.</summary>
     /// <exception cref="ModelplaneException">403 <c>PERMISSION_DENIED</c>.</exception>
-    public static void RequireAdmin(HttpContext http)
-    {
-        if (!http.CallerIdentity().IsAdmin)
-        {
-            throw new ModelplaneException(ErrorCode.PermissionDenied, "Only workspace admins may create, change or delete users, service principals and groups.");
-        }
-    }
+    public static void RequireAdmin(HttpContext http) => http.RequireAdmin("create, change or delete users, service principals and groups");
 
     private static void MapPrincipals(RouteGroupBuilder scim, string collection, string kind)
     {

@@ -16,24 +16,7 @@ public static class ScimJson
 
     /// <summary>Reads a SCIM request body as <typeparamref name="T"/>.</summary>
     /// <exception cref="ModelplaneException">400 when missing or malformed, 413 when too large.</exception>
-    public static async Task<T> ReadAsync<T>(HttpRequest request)
-    {
-        var max = request.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Core.ModelplaneOptions>>().Value.MaxQueryBytes;
-        var body = await RequestBodies.ReadLimitedAsync(request, max);
-        if (body.Length == 0)
-        {
-            throw ModelplaneException.BadRequest("A JSON request body is required.");
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<T>(body.Span, Options) ?? throw ModelplaneException.BadRequest("The request body must be a JSON object.");
-        }
-        catch (JsonException ex)
-        {
-            throw ModelplaneException.InvalidParameter(RequestBodies.Describe(ex));
-        }
-    }
+    public static Task<T> ReadAsync<T>(HttpRequest request) => RequestBodies.ReadJsonAsync<T>(request, Options);
 
     /// <summary>A SCIM answer with status <paramref name="status"/>.</summary>
     public static IResult Result(object value, int status = StatusCodes.Status200OK) =>

@@ -2,10 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Modelplane.Abstractions;
-using Modelplane.Core.Endpoints;
 using Modelplane.Core.Governance.Permissions;
 using Modelplane.Core.Serving;
-using Modelplane.Core.Storage;
 using Modelplane.Core.Tables;
 
 namespace Modelplane.Server.Api;
@@ -39,11 +37,10 @@ public static class TablesApi
     public static IEndpointRouteBuilder MapTablesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/2.0/serving-endpoints").WithTags("Tables");
-        group.MapGet("/{name}/inference-table", async (string name, HttpContext http, ModelplaneDbContext db, PermissionService permissions, TableFiles files, CancellationToken ct) =>
+        group.MapGet("/{name}/inference-table", async (string name, HttpContext http, TableFiles files, CancellationToken ct) =>
         {
             var (since, limit) = Paging(http);
-            var endpoint = await db.GetByNameAsync(name, ct);
-            await permissions.RequireAsync(http.CallerIdentity(), PermissionLevels.ServingEndpoints, endpoint.Id, PermissionLevels.CanManage, $"serving endpoint '{name}'", ct);
+            var (endpoint, _) = await http.RequireEndpointAsync(name, PermissionLevels.CanManage);
             var table = TableNames.Payload(InvocationPipelineFactory.GatewayOf(endpoint)?.InferenceTableConfig, endpoint.Name)
                 ?? throw ModelplaneException.NotFound($"Serving endpoint '{name}' has no inference table; set ai_gateway.inference_table_config.");
             return Answer(await files.ReadAsync<PayloadRow>(table, since, limit, null, ct));
@@ -51,7 +48,7 @@ public static class TablesApi
 
         group.MapGet("/usage", async (HttpContext http, TableFiles files, CancellationToken ct) =>
         {
-            RequireAdmin(http, TableNames.EndpointUsage);
+            http.RequireAdmin("read " + TableNames.EndpointUsage);
             var (since, limit) = Paging(http);
             var endpoint = Text(http, "endpoint");
             return Answer(await files.ReadAsync<UsageRow>(TableNames.EndpointUsage, since, limit, endpoint is null ? null : r => r.EndpointName == endpoint, ct));
@@ -59,7 +56,7 @@ public static class TablesApi
 
         group.MapGet("/served-entities-history", async (HttpContext http, TableFiles files, CancellationToken ct) =>
         {
-            RequireAdmin(http, TableNames.ServedEntities);
+            http.RequireAdmin("read " + TableNames.ServedEntities);
             var (since, limit) = Paging(http);
             var endpoint = Text(http, "endpoint");
             return Answer(await files.ReadAsync<ServedEntityRow>(TableNames.ServedEntities, since, limit, endpoint is null ? null : r => r.EndpointName == endpoint, ct));
@@ -69,15 +66,6 @@ public static class TablesApi
 
     private static IResult Answer<T>((IReadOnlyList<T> Rows, DateTime? NextSince) page) =>
         Results.Json(new TablePage<T>(page.Rows, page.NextSince?.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)), Json);
-
-    private static void RequireAdmin(HttpContext http, string table)
-    {
-        var caller = http.CallerIdentity();
-        if (!caller.IsAdmin)
-        {
-            throw new ModelplaneException(ErrorCode.PermissionDenied, $"'{caller.Name}' is not a workspace admin; only admins may read {table}.");
-        }
-    }
 
     private static string? Text(HttpContext http, string name) => http.Request.Query[name] is { Count: > 0 } v && !string.IsNullOrEmpty(v[0]) ? v[0] : null;
 

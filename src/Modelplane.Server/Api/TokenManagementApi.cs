@@ -27,11 +27,7 @@ public static class TokenManagementApi
     {
         var routes = app.MapGroup("/api/2.0/token-management").WithTags("Token management").AddEndpointFilter(async (context, next) =>
         {
-            if (!context.HttpContext.CallerIdentity().IsAdmin)
-            {
-                throw new ModelplaneException(ErrorCode.PermissionDenied, "Only workspace admins may manage other principals' tokens.");
-            }
-
+            context.HttpContext.RequireAdmin("manage other principals' tokens");
             return await next(context);
         });
 
@@ -44,11 +40,7 @@ public static class TokenManagementApi
                     "application_id is required: the service principal's application id (or, instead, user_name: a user's name, for nodes without OIDC).");
             }
 
-            var lifetime = Lifetime(body.LifetimeSeconds);
-            if (body.Comment is { Length: > TokensApi.MaxCommentLength } comment)
-            {
-                throw ModelplaneException.InvalidParameter($"comment may be at most {TokensApi.MaxCommentLength} characters (got {comment.Length}).");
-            }
+            var lifetime = TokensApi.CheckCreate(body.LifetimeSeconds, body.Comment);
 
             var (kind, name) = body.UserName is { } user && !string.IsNullOrWhiteSpace(user)
                 ? (PrincipalKinds.User, user.Trim())
@@ -93,14 +85,6 @@ public static class TokenManagementApi
         }).WithSummary("Revokes any principal's token (admins).");
         return app;
     }
-
-    private static TimeSpan? Lifetime(long? seconds) => seconds switch
-    {
-        null => null,
-        <= 0 => throw ModelplaneException.InvalidParameter($"lifetime_seconds must be a positive number of seconds (got {seconds}); omit it for a token that never expires."),
-        > TokensApi.MaxLifetimeSeconds => throw ModelplaneException.InvalidParameter($"lifetime_seconds may be at most {TokensApi.MaxLifetimeSeconds} (ten years); omit it for a token that never expires."),
-        { } s => TimeSpan.FromSeconds(s),
-    };
 
     private static async Task<List<ManagedTokenInfo>> InfosAsync(IReadOnlyList<TokenEntity> rows, ModelplaneDbContext db, CancellationToken ct)
     {

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Modelplane.Abstractions;
 using Modelplane.Core.Governance;
 using Modelplane.Core.Storage;
-using Modelplane.Server.Auth;
 
 namespace Modelplane.Server.Api;
 
@@ -33,27 +32,7 @@ public static class TokensApi
         tokens.MapPost("/create", async (HttpRequest request, TokenService service, CancellationToken ct) =>
         {
             var body = await RequestBodies.ReadJsonAsync<CreateTokenRequest>(request);
-            TimeSpan? lifetime = null;
-            if (body.LifetimeSeconds is { } seconds)
-            {
-                if (seconds <= 0)
-                {
-                    throw ModelplaneException.InvalidParameter($"lifetime_seconds must be a positive number of seconds (got {seconds}); omit it for a token that never expires.");
-                }
-
-                if (seconds > MaxLifetimeSeconds)
-                {
-                    throw ModelplaneException.InvalidParameter($"lifetime_seconds may be at most {MaxLifetimeSeconds} (ten years); omit it for a token that never expires.");
-                }
-
-                lifetime = TimeSpan.FromSeconds(seconds);
-            }
-
-            if (body.Comment is { Length: > MaxCommentLength } comment)
-            {
-                throw ModelplaneException.InvalidParameter($"comment may be at most {MaxCommentLength} characters (got {comment.Length}).");
-            }
-
+            var lifetime = CheckCreate(body.LifetimeSeconds, body.Comment);
             var (value, info) = await service.CreateAsync(CallerId(request.HttpContext), body.Comment, lifetime, ct);
             return new CreateTokenResponse(value, InfoOf(info));
         }).Accepts<CreateTokenRequest>("application/json").WithSummary("Creates a personal access token for the caller; the value is answered once.");
@@ -78,9 +57,27 @@ public static class TokensApi
 
     private static TokenInfo InfoOf(TokenEntity row) => new(row.Id, row.CreatedAt, row.ExpiresAt ?? -1, row.Comment);
 
-    private static string CallerId(HttpContext http) =>
-        http.User.FindFirst(BearerTokenHandler.PrincipalIdClaim)?.Value
-        ?? throw new ModelplaneException(ErrorCode.Unauthenticated, "Authentication is required: send 'Authorization: Bearer <token>'.");
+    private static string CallerId(HttpContext http) => http.CallerIdentity().PrincipalId;
+
+    /// <summary>Checks a new token's <c>lifetime_seconds</c> (positive, at most ten years; absent: never expires) and
+    /// <c>comment</c> (at most <see cref="MaxCommentLength"/> characters), for own and on-behalf-of tokens alike.</summary>
+    /// <returns>The lifetime, or null for none.</returns>
+    /// <exception cref="ModelplaneException">400 naming <c>lifetime_seconds</c> or <c>comment</c>.</exception>
+    internal static TimeSpan? CheckCreate(long? lifetimeSeconds, string? comment)
+    {
+        if (comment is { Length: > MaxCommentLength })
+        {
+            throw ModelplaneException.InvalidParameter($"comment may be at most {MaxCommentLength} characters (got {comment.Length}).");
+        }
+
+        return lifetimeSeconds switch
+        {
+            null => null,
+            <= 0 => throw ModelplaneException.InvalidParameter($"lifetime_seconds must be a positive number of seconds (got {lifetimeSeconds}); omit it for a token that never expires."),
+            > MaxLifetimeSeconds => throw ModelplaneException.InvalidParameter($"lifetime_seconds may be at most {MaxLifetimeSeconds} (ten years); omit it for a token that never expires."),
+            { } s => TimeSpan.FromSeconds(s),
+        };
+    }
 }
 
 /// <summary><c>POST /api/2.0/token/create</c> body: <c>{"lifetime_seconds"?, "comment"?}</c>. Without

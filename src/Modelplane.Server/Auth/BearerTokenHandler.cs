@@ -22,12 +22,6 @@ public sealed class BearerTokenHandler(
     /// <summary>The scheme name.</summary>
     public const string SchemeName = "Bearer";
 
-    /// <summary>Claim type carrying the principal id (<see cref="CallerIdentity.PrincipalIdClaim"/>).</summary>
-    public const string PrincipalIdClaim = CallerIdentity.PrincipalIdClaim;
-
-    /// <summary>Claim present (value "true") for workspace admins (<see cref="CallerIdentity.AdminClaim"/>).</summary>
-    public const string AdminClaim = CallerIdentity.AdminClaim;
-
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {

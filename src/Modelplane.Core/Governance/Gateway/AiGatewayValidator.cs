@@ -121,7 +121,7 @@ public static class AiGatewayValidator
             throw ModelplaneException.InvalidParameter($"{field}.catalog_name and {field}.schema_name are required when the inference table is enabled.");
         }
 
-        var prefix = (table.TableNamePrefix ?? endpointName).ToLowerInvariant().Replace('-', '_');
+        var prefix = Tables.TableNames.DefaultPrefix(table.TableNamePrefix ?? endpointName);
         return table with
         {
             CatalogName = RegistryNames.Catalog(table.CatalogName, field + ".catalog_name"),

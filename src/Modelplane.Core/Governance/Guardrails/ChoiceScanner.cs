@@ -29,6 +29,11 @@ public sealed class ChoiceScanner(TextPolicy policy, DetectionTally tally)
     public string Push(string text, bool final, List<GuardrailDetection> detections)
     {
         pending.Append(text);
+        if (!final && pending.Length <= policy.HoldBack)
+        {
+            return string.Empty; // Nothing can be released yet: skip the scan (the cut below would fall inside the context).
+        }
+
         var window = context + pending;
         var (pii, keywords) = policy.Find(window);
         var cut = final ? window.Length : window.Length - policy.HoldBack;

@@ -85,7 +85,7 @@ public static class PiiDetector
         var at = 0;
         foreach (var m in matches)
         {
-            sb.Append(text, at, m.Start - at).Append('[').Append(m.Kind).Append(']');
+            sb.Append(text, at, m.Start - at).Append(PiiKinds.Placeholder(m.Kind));
             at = m.End;
         }
 

@@ -10,13 +10,13 @@ namespace Modelplane.Core.Governance.Guardrails;
 public sealed class TextPolicy
 {
     /// <summary>The stream hold-back floor: at least the longest PII match.</summary>
-    public const int MinHoldBack = 128;
+    public const int MinHoldBack = PiiPatterns.MaxMatchLength;
 
     /// <summary>Builds the policy of one side.</summary>
     /// <param name="parameters">That side's guardrail parameters (validated: behaviour upper-case).</param>
     public TextPolicy(GuardrailParameters parameters)
     {
-        PiiBehavior = parameters.Pii?.Behavior?.ToUpperInvariant();
+        PiiBehavior = parameters.Pii?.Behavior; // Upper-cased by AiGatewayValidator.
         Keywords = parameters.InvalidKeywords is { Count: > 0 } k ? new KeywordMatcher(k) : null;
         HoldBack = Math.Max(MinHoldBack, Keywords?.MaxMatchLength ?? 0);
     }

@@ -53,11 +53,15 @@ public sealed class PermissionService(IServiceScopeFactory scopes, IMemoryCache 
     /// <exception cref="ModelplaneException">403 <c>PERMISSION_DENIED</c> naming the missing level and the object.</exception>
     public async Task RequireAsync(CallerIdentity caller, string objectType, string objectId, string level, string what, CancellationToken ct)
     {
-        if (!PermissionLevels.Includes(objectType, await LevelAsync(caller, objectType, objectId, ct), level))
+        if (!await HoldsAsync(caller, objectType, objectId, level, ct))
         {
             throw Denied(caller, level, what);
         }
     }
+
+    /// <summary>Whether the caller holds <paramref name="level"/> (or higher) on an object.</summary>
+    public async Task<bool> HoldsAsync(CallerIdentity caller, string objectType, string objectId, string level, CancellationToken ct) =>
+        PermissionLevels.Includes(objectType, await LevelAsync(caller, objectType, objectId, ct), level);
 
     /// <summary>The 403 for a caller lacking <paramref name="level"/> on <paramref name="what"/>.</summary>
     public static ModelplaneException Denied(CallerIdentity caller, string level, string what) =>
@@ -65,7 +69,14 @@ public sealed class PermissionService(IServiceScopeFactory scopes, IMemoryCache 
 
     /// <summary>Ids of the objects of a type on which the caller holds at least <paramref name="level"/> (list filtering);
     /// null for admins, who see everything.</summary>
-    public async Task<IReadOnlySet<string>?> VisibleAsync(CallerIdentity caller, string objectType, string level, CancellationToken ct)
+    public async Task<IReadOnlySet<string>?> VisibleAsync(CallerIdentity caller, string objectType, string level, CancellationToken ct) =>
+        await LevelsAsync(caller, objectType, ct) is { } levels
+            ? levels.Where(l => PermissionLevels.Includes(objectType, l.Value, level)).Select(l => l.Key).ToHashSet(StringComparer.Ordinal)
+            : null;
+
+    /// <summary>The caller's effective level on every object of a type it holds any grant on (one query, for lists):
+    /// object id → level; null for admins, who hold the top level everywhere.</summary>
+    public async Task<IReadOnlyDictionary<string, string>?> LevelsAsync(CallerIdentity caller, string objectType, CancellationToken ct)
     {
         if (caller.IsAdmin)
         {
@@ -79,7 +90,8 @@ public sealed class PermissionService(IServiceScopeFactory scopes, IMemoryCache 
             .Where(g => g.ObjectType == objectType && grantees.Contains(g.GranteeId))
             .Select(g => new { g.ObjectId, g.Level })
             .ToListAsync(ct);
-        return rows.Where(r => PermissionLevels.Includes(objectType, r.Level, level)).Select(r => r.ObjectId).ToHashSet(StringComparer.Ordinal);
+        return rows.GroupBy(r => r.ObjectId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.MaxBy(r => PermissionLevels.Rank(objectType, r.Level))!.Level, StringComparer.Ordinal);
     }
 
     /// <summary>Forgets an object's cached grants (after a grant change or the object's deletion).</summary>

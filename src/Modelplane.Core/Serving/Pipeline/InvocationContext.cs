@@ -15,6 +15,7 @@ public sealed class InvocationContext
     public required string RequestId { get; init; }
 
     private InvocationPayload? payload;
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? decodeFailure;
     private CallerIdentity? identity;
 
     /// <summary>The authenticated caller.</summary>
@@ -29,21 +30,45 @@ public sealed class InvocationContext
     /// use inside the pipeline (after the permission check, so a caller without access learns nothing from a 400, and
     /// inside capture, so a malformed body is still a usage row). A guardrail that rewrites the request (MASK) sets it.
     /// </summary>
-    /// <exception cref="ModelplaneException">What the decoder throws for a malformed body (4xx naming the field).</exception>
+    /// <exception cref="ModelplaneException">What the decoder throws for a malformed body (4xx naming the field); the
+    /// decoder runs once, and a later read throws the same failure again.</exception>
     public InvocationPayload Payload
     {
-        get => payload ??= (Decoder ?? throw new InvalidOperationException("The invocation has neither a payload nor a decoder."))();
-        set => payload = value;
+        get
+        {
+            if (payload is not null)
+            {
+                return payload;
+            }
+
+            decodeFailure?.Throw();
+            try
+            {
+                return payload = (Decoder ?? throw new InvalidOperationException("The invocation has neither a payload nor a decoder."))();
+            }
+            catch (Exception ex)
+            {
+                decodeFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+                throw;
+            }
+        }
+
+        set
+        {
+            PayloadRewritten |= payload is not null;
+            payload = value;
+        }
     }
+
+    /// <summary>True when a stage replaced the decoded payload (a guardrail's MASK): the raw body is no longer what the
+    /// model saw.</summary>
+    public bool PayloadRewritten { get; private set; }
 
     /// <summary>Decodes the request body on first use of <see cref="Payload"/>; throws the protocol's 4xx when malformed.</summary>
     public Func<InvocationPayload>? Decoder { get; init; }
 
     /// <summary>The request body as received (UTF-8 JSON or CSV), for inference tables; empty when the adapter has none.</summary>
     public ReadOnlyMemory<byte> RawRequest { get; init; }
-
-    /// <summary>The client's own id for the request (<c>client_request_id</c>), for usage and inference tables.</summary>
-    public string? ClientRequestId => (payload as LlmPayload)?.ClientRequestId;
 
     /// <summary>What guardrails found, blocking or not (inference tables, metrics).</summary>
     public List<Governance.Guardrails.GuardrailDetection> Detections { get; } = [];
