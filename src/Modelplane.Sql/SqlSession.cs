@@ -43,25 +43,13 @@ public sealed class SqlSession : IDisposable
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var columns = new List<SqlColumn>(reader.FieldCount);
-            for (var i = 0; i < reader.FieldCount; i++)
+            var result = await ReadResultAsync(reader, cancellationToken);
+            while (await reader.NextResultAsync(cancellationToken))
             {
-                columns.Add(new SqlColumn(reader.GetName(i), reader.GetDataTypeName(i)));
+                result = await ReadResultAsync(reader, cancellationToken); // Several statements: the last one's result.
             }
 
-            var rows = new List<object?[]>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = reader.IsDBNull(i) ? null : Read(reader, i);
-                }
-
-                rows.Add(row);
-            }
-
-            return new SqlResult(columns, rows, reader.RecordsAffected);
+            return result;
         }
         catch (DuckDBException e)
         {
@@ -72,8 +60,41 @@ public sealed class SqlSession : IDisposable
     /// <inheritdoc />
     public void Dispose() => connection.Dispose();
 
+    private static async Task<SqlResult> ReadResultAsync(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var columns = new List<SqlColumn>(reader.FieldCount);
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            columns.Add(new SqlColumn(reader.GetName(i), reader.GetDataTypeName(i)));
+        }
+
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : Read(reader, i);
+            }
+
+            rows.Add(row);
+        }
+
+        return new SqlResult(columns, rows, reader.RecordsAffected);
+    }
+
+    private static byte[] ReadAll(Stream blob)
+    {
+        using (blob)
+        {
+            using var copy = new MemoryStream();
+            blob.CopyTo(copy);
+            return copy.ToArray();
+        }
+    }
+
     /// <summary>
-    /// One value. DuckDB.NET reads a LIST of a value type as <c>List&lt;T&gt;</c> and refuses one holding NULLs; those are
+    /// One value (a BLOB as its bytes). DuckDB.NET reads a LIST of a value type as <c>List&lt;T&gt;</c> and refuses one holding NULLs; those are
     /// read again as <c>List&lt;T?&gt;</c>. NULLs nested deeper (a list inside a STRUCT) it cannot read at all: that is a
     /// clear error naming the column and the workaround.
     /// </summary>
@@ -81,7 +102,11 @@ public sealed class SqlSession : IDisposable
     {
         try
         {
-            return reader.GetValue(i);
+            return reader.GetValue(i) switch
+            {
+                Stream blob => ReadAll(blob), // BLOB: DuckDB.NET answers a stream over the value.
+                var value => value,
+            };
         }
         catch (InvalidCastException) when (reader.GetFieldType(i) is { IsGenericType: true } type
             && type.GetGenericTypeDefinition() == typeof(List<>) && type.GetGenericArguments()[0] is { IsValueType: true } element

@@ -55,6 +55,18 @@ public sealed class SqlCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Several_statements_print_the_last_result_and_blobs_are_base64()
+    {
+        var result = await CliRun.RunAsync(["sql", "SELECT 1 AS a; SELECT 'ab'::BLOB AS bl, 2 AS b;", "--output", "json"], workingDirectory: dir);
+
+        Assert.Equal(0, result.ExitCode);
+        var row = JsonNode.Parse(result.Stdout)!.AsArray().Single()!;
+        Assert.Null(row["a"]);
+        Assert.Equal(2, row["b"]!.GetValue<decimal>());
+        Assert.Equal(Convert.ToBase64String("ab"u8.ToArray()), row["bl"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Nulls_nested_inside_a_struct_are_a_clear_error_naming_the_column_and_the_workaround()
     {
         var result = await CliRun.RunAsync(["sql", "SELECT {'b': [1.5, NULL]} AS s"], workingDirectory: dir);

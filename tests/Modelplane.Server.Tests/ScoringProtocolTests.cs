@@ -413,6 +413,16 @@ public sealed class ScoringProtocolTests(IrisNodeFixture iris) : IClassFixture<I
         Assert.Equal("iris-1", response.Headers.GetValues("served-model-name").Single());
     }
 
+    [Fact]
+    public async Task RequestId_IsAnsweredOnErrorsToo()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new StringContent("{\"dataframe_split\": 1}", Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-request-id", "client-req.400");
+        var response = await Node.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("client-req.400", response.Headers.GetValues("x-request-id").Single());
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
 
     private async Task<(HttpStatusCode Status, JsonNode? Body)> SendRawAsync(string body, string? contentType)
