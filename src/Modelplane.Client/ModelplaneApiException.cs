@@ -27,6 +27,9 @@ public sealed class ModelplaneApiException : Exception
     /// <summary>The <c>error_code</c> of the answer, e.g. <c>INVALID_PARAMETER_VALUE</c>.</summary>
     public string ErrorCode { get; }
 
+    /// <summary>The answer's <c>Retry-After</c> (seconds or an HTTP date, as a delay from now; 429/503); null when absent.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>The code a status maps to when the body carried none (the inverse of the node's mapping).</summary>
     /// <param name="status">An HTTP status of 400 or more.</param>
     /// <returns>A Databricks/MLflow error code.</returns>

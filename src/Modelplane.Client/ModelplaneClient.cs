@@ -131,9 +131,17 @@ public sealed partial class ModelplaneClient : IDisposable
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(ct);
-            throw ErrorParser.Parse(response.StatusCode, text);
+            var error = ErrorParser.Parse(response.StatusCode, text);
+            throw RetryAfterOf(response) is { } wait ? new ModelplaneApiException(error.StatusCode, error.ErrorCode, error.Message) { RetryAfter = wait } : error;
         }
     }
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 

@@ -3,41 +3,61 @@ using DuckDB.NET.Data;
 namespace Modelplane.Sql;
 
 /// <summary>
-/// An in-memory DuckDB database for one run of <c>modelplane sql</c> (DuckDB.NET.Data.Full): statements read CSV,
-/// Parquet and JSON files (<c>read_csv</c>, <c>read_parquet</c>, <c>read_json</c>, or a quoted path in <c>FROM</c>) and
-/// write with <c>COPY … TO</c>. Relative paths that are read resolve against <see cref="SqlSessionOptions.WorkingDirectory"/>
-/// (DuckDB's <c>file_search_path</c>); <c>COPY … TO</c> writes relative to the process's current directory (the CLI's is
-/// the user's). Not thread-safe: one statement at a time.
+/// An in-memory DuckDB database for one statement (DuckDB.NET.Data.Full), shared by <c>modelplane sql</c> and the node's
+/// Statement Execution API. Statements read CSV, Parquet and JSON files (<c>read_csv</c>, <c>read_parquet</c>,
+/// <c>read_json</c>, or a quoted path in <c>FROM</c>), write with <c>COPY … TO</c>, call the AI functions
+/// (<see cref="Ai.AiFunctions"/>) and read the node's tables (<see cref="SqlTables"/>). Relative paths that are read resolve
+/// against <see cref="SqlSessionOptions.WorkingDirectory"/> (DuckDB's <c>file_search_path</c>); <c>COPY … TO</c> writes
+/// relative to the process's current directory. Order per statement: register functions → load the referenced node
+/// tables → lock down (<see cref="SqlSessionOptions.Lockdown"/>) → run. Not thread-safe: one statement per session.
 /// </summary>
 public sealed class SqlSession : IDisposable
 {
     private readonly DuckDBConnection connection;
+    private readonly SqlSessionOptions options;
+    private readonly Ai.ServingCaller? serving;
 
-    private SqlSession(DuckDBConnection connection) => this.connection = connection;
+    private SqlSession(DuckDBConnection connection, SqlSessionOptions options, Ai.ServingCaller? serving)
+    {
+        this.connection = connection;
+        this.options = options;
+        this.serving = serving;
+    }
 
-    /// <summary>Opens a session.</summary>
-    /// <param name="options">Where relative paths resolve.</param>
+    /// <summary>The session's settings.</summary>
+    public SqlSessionOptions Options => options;
+
+    /// <summary>Opens a session and registers the AI functions.</summary>
+    /// <param name="options">Paths, the node to call, tables, lockdown.</param>
     public static SqlSession Open(SqlSessionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
-        var session = new SqlSession(connection);
+        var serving = options.Serving is { } node ? new Ai.ServingCaller(node, options.Ai, options.StatementId, options.Progress) : null;
+        var session = new SqlSession(connection, options, serving);
         if (options.WorkingDirectory is { } dir)
         {
             session.Run($"SET file_search_path = '{dir.Replace("'", "''", StringComparison.Ordinal)}'");
         }
 
+        Ai.AiFunctions.Register(connection, options, serving);
         return session;
     }
 
-    /// <summary>Runs one statement (or several separated by <c>;</c>: the last one's result is answered).</summary>
+    /// <summary>
+    /// Runs one statement (or several separated by <c>;</c>: the last one's result is answered), after loading the node
+    /// tables it names and applying the lockdown.
+    /// </summary>
     /// <param name="statement">SQL text.</param>
     /// <param name="cancellationToken">Cancels a running statement (DuckDB interrupts it).</param>
-    /// <exception cref="SqlException">The statement failed: DuckDB's message (syntax, catalog, binder, I/O…).</exception>
+    /// <exception cref="SqlException">The statement failed: DuckDB's message (syntax, catalog, binder, I/O, permission…),
+    /// or a node table the caller may not read.</exception>
     public async Task<SqlResult> ExecuteAsync(string statement, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(statement);
+        statement = await SqlTables.LoadAsync(connection, statement, options.Tables, cancellationToken);
+        SqlLockdownSettings.Apply(connection, options.Lockdown);
         using var command = connection.CreateCommand();
         command.CommandText = statement;
         try
@@ -58,7 +78,11 @@ public sealed class SqlSession : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => connection.Dispose();
+    public void Dispose()
+    {
+        connection.Dispose();
+        serving?.Dispose();
+    }
 
     private static async Task<SqlResult> ReadResultAsync(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken)
     {
@@ -130,14 +154,7 @@ public sealed class SqlSession : IDisposable
     }
 }
 
-/// <summary>Session settings.</summary>
-public sealed record SqlSessionOptions
-{
-    /// <summary>Directory that relative paths read from resolve against; null for the process's current directory.</summary>
-    public string? WorkingDirectory { get; init; }
-}
-
 /// <summary>A statement DuckDB refused or failed to run; the message is DuckDB's (e.g. <c>Catalog Error: Table … does not exist!</c>).</summary>
 /// <param name="message">DuckDB's message.</param>
 /// <param name="inner">The DuckDB exception.</param>
-public sealed class SqlException(string message, Exception inner) : Exception(message, inner);
+public sealed class SqlException(string message, Exception? inner = null) : Exception(message, inner);

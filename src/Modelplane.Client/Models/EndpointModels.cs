@@ -21,6 +21,9 @@ public sealed record ServingEndpoint
     public long? LastUpdatedTimestamp { get; init; }
     /// <summary>Free text.</summary>
     public string? Description { get; init; }
+    /// <summary>The LLM task the endpoint serves (<c>llm/v1/chat</c>, <c>llm/v1/completions</c>, <c>llm/v1/embeddings</c>);
+    /// null for an endpoint of custom (tensor) models, scored with the MLflow protocol.</summary>
+    public string? Task { get; init; }
     /// <summary>Readiness and update state.</summary>
     public EndpointState? State { get; init; }
     /// <summary>The live config.</summary>

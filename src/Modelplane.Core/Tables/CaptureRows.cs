@@ -51,9 +51,27 @@ public sealed class CaptureRows(IOptions<TablesOptions> options)
             OutputTokenCount = usage?.CompletionTokens,
             UsageSource = usage is null ? null : context.UsageEstimated ? "estimated" : "reported",
             RequestStreaming = outcome.Streamed || payload is LlmPayload { Stream: true },
-            UsageContext = (payload as LlmPayload)?.UsageContext is { } map ? JsonSerializer.Serialize(map) : null,
+            UsageContext = UsageContextOf(context, payload as LlmPayload),
             EndpointName = settings.EndpointName,
         };
+    }
+
+    /// <summary>The header's usage context merged with the body's (the body wins key by key), as a JSON object string.</summary>
+    private static string? UsageContextOf(InvocationContext context, LlmPayload? payload)
+    {
+        var body = payload?.UsageContext;
+        if (context.UsageContext is not { } header)
+        {
+            return body is null ? null : JsonSerializer.Serialize(body);
+        }
+
+        var merged = new SortedDictionary<string, string>(header.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (key, value) in body ?? new Dictionary<string, string>())
+        {
+            merged[key] = value;
+        }
+
+        return JsonSerializer.Serialize(merged);
     }
 
     /// <summary>A payload table row.</summary>

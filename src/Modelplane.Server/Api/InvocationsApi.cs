@@ -61,7 +61,7 @@ public static class InvocationsApi
 
         var max = http.RequestServices.GetRequiredService<IOptions<ModelplaneOptions>>().Value.MaxQueryBytes;
         var (scoring, csv) = await ReadScoringBodyAsync(http.Request, max);
-        var context = new InvocationContext { RequestId = http.TraceIdentifier, Caller = http.User, RawRequest = scoring, Decoder = () => Parse(scoring, csv) };
+        var context = new InvocationContext { RequestId = http.TraceIdentifier, Caller = http.User, RawRequest = scoring, UsageContext = RequestBodies.UsageContext(http.Request), Decoder = () => Parse(scoring, csv) };
         var result = await endpoint.Pipeline.InvokeAsync(context, http.RequestAborted);
 
         http.Response.Headers["served-model-name"] = context.ServedEntityName;

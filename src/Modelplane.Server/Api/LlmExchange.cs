@@ -54,6 +54,7 @@ public static class LlmExchange
             RequestId = http.TraceIdentifier,
             Caller = http.User,
             RawRequest = body,
+            UsageContext = RequestBodies.UsageContext(http.Request),
             Decoder = () =>
             {
                 var payload = parsed ?? Parse(body, task);

@@ -89,6 +89,7 @@ public static class OipApi
             RequestId = http.TraceIdentifier,
             Caller = http.User,
             RawRequest = body,
+            UsageContext = RequestBodies.UsageContext(http.Request),
             Decoder = () => (request = RequestBodies.ParseJson(body, OipCodec.Parse)).Payload,
             RequestedEntity = version,
         };

@@ -13,6 +13,40 @@ namespace Modelplane.Server.Api;
 /// </summary>
 public static class RequestBodies
 {
+    /// <summary>The header that carries a <c>usage_context</c> for any payload family (a JSON object of strings).</summary>
+    public const string UsageContextHeader = Modelplane.Sql.Ai.ServingCaller.UsageContextHeader;
+
+    /// <summary>
+    /// Reads <see cref="UsageContextHeader"/>: a JSON object whose values are strings, at most 4 KiB (Modelplane extension;
+    /// SQL's AI functions send <c>{"statement_id": "…"}</c>). Null when absent.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <exception cref="ModelplaneException">400 naming the header when it is not such an object.</exception>
+    public static IReadOnlyDictionary<string, string>? UsageContext(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!request.Headers.TryGetValue(UsageContextHeader, out var values) || values.ToString() is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (text.Length <= 4096 && JsonSerializer.Deserialize<Dictionary<string, string>>(text) is { } map)
+            {
+                return map;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        throw new ModelplaneException(ErrorCode.InvalidParameterValue, $"Header '{UsageContextHeader}' must be a JSON object of string values of at most 4096 characters.")
+        {
+            Param = UsageContextHeader,
+        };
+    }
+
     /// <summary>Reads and deserializes a control-API JSON body (snake_case).</summary>
     /// <exception cref="ModelplaneException">400 when the body is missing, not JSON or has a field of the wrong type.</exception>
     /// <param name="request">The request.</param>

@@ -67,6 +67,13 @@ public sealed class InvocationContext
     /// <summary>Decodes the request body on first use of <see cref="Payload"/>; throws the protocol's 4xx when malformed.</summary>
     public Func<InvocationPayload>? Decoder { get; init; }
 
+    /// <summary>
+    /// The caller's <c>usage_context</c> given outside the body (the <c>x-modelplane-usage-context</c> header, a JSON object
+    /// of strings; e.g. <c>{"statement_id": "…"}</c> from SQL's AI functions), for usage tracking on every payload family;
+    /// a chat/completions/embeddings body's own <c>usage_context</c> wins key by key. Null when absent.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? UsageContext { get; init; }
+
     /// <summary>The request body as received (UTF-8 JSON or CSV), for inference tables; empty when the adapter has none.</summary>
     public ReadOnlyMemory<byte> RawRequest { get; init; }
 
