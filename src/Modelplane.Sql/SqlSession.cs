@@ -41,6 +41,7 @@ public sealed class SqlSession : IDisposable
             session.Run($"SET file_search_path = '{dir.Replace("'", "''", StringComparison.Ordinal)}'");
         }
 
+        session.Run("SET enable_progress_bar = true; SET enable_progress_bar_print = false"); // Feeds GetQueryProgress (Progress.Fraction).
         Ai.AiFunctions.Register(connection, options, serving);
         return session;
     }
@@ -60,6 +61,7 @@ public sealed class SqlSession : IDisposable
         SqlLockdownSettings.Apply(connection, options.Lockdown);
         using var command = connection.CreateCommand();
         command.CommandText = statement;
+        await using var fraction = new Timer(_ => options.Progress.Fraction = connection.GetQueryProgress().Percentage is var p and >= 0 ? p / 100 : null, null, 250, 250);
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -1,15 +1,20 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Modelplane.Cli.Output;
+using Modelplane.Client;
 using Modelplane.Sql;
 using Spectre.Console;
 
 namespace Modelplane.Cli.Commands.Sql;
 
 /// <summary>
-/// <c>modelplane sql "&lt;statement&gt;" | --file F</c>: runs SQL on DuckDB on this machine (issue 7, first slice: files
-/// only) — read CSV, Parquet and JSON files and write results with <c>COPY … TO</c>; relative paths resolve against the
-/// current directory. <c>--output json</c> prints one JSON array of row objects (values per <see cref="SqlValues"/>);
+/// <c>modelplane sql "&lt;statement&gt;" | --file F</c>: runs SQL on DuckDB on this machine (issue 7) — read CSV, Parquet
+/// and JSON files and write results with <c>COPY … TO</c>; relative paths resolve against the current directory. When a
+/// node is configured (<c>--host</c>/<c>--token</c>, <c>MODELPLANE_HOST</c>/<c>MODELPLANE_TOKEN</c>, a profile, or the
+/// quickstart's admin token; <c>--ca-cert</c> for HTTPS) the AI functions call it with the caller's token and the node's
+/// tables are readable by their three-part names (<see cref="NodeApiTableSource"/>); the statement id (the
+/// <c>usage_context.statement_id</c> of its model calls) is printed on standard error, and so is the AI functions'
+/// progress (<see cref="SqlProgressDisplay"/>). Without a node, plain file SQL still works. <c>--output json</c> prints one JSON array of row objects (values per <see cref="SqlValues"/>);
 /// <c>table</c> prints a table. A statement without a result set prints nothing on standard output and says how many
 /// rows it wrote on standard error. A statement DuckDB refuses exits 1 with DuckDB's message.
 /// </summary>
@@ -17,12 +22,14 @@ internal sealed class SqlCommand : BaseCommand
 {
     private readonly Argument<string?> statement = new("statement") { Description = "The SQL statement(s); the last one's result is printed.", Arity = ArgumentArity.ZeroOrOne };
     private readonly Option<string?> file = new("--file", "-f") { Description = "A file holding the SQL instead of the argument." };
+    private readonly SqlAiOptions ai = new();
 
     public SqlCommand(CliContext context, GlobalOptions globals)
-        : base("sql", "Run SQL on DuckDB over CSV, Parquet and JSON files (COPY … TO writes results).", context, globals)
+        : base("sql", "Run SQL on DuckDB over CSV, Parquet and JSON files and the node's tables, with AI functions (COPY … TO writes results).", context, globals)
     {
         Arguments.Add(statement);
         Options.Add(file);
+        ai.AddTo(this);
     }
 
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
@@ -36,11 +43,22 @@ internal sealed class SqlCommand : BaseCommand
 
         text ??= await File.ReadAllTextAsync(Context.ResolvePath(path!), cancellationToken);
         var output = CreateOutput(parseResult);
-        using var session = SqlSession.Open(new SqlSessionOptions { WorkingDirectory = Context.WorkingDirectory });
+        var options = new SqlSessionOptions { WorkingDirectory = Context.WorkingDirectory, Ai = ai.Read(parseResult, Context) };
+        var node = NodeConfigured(parseResult) ? ResolveConnection(parseResult) : null;
+        using var handler = node?.CaCertPath is { } ca ? ModelplaneClient.CreateHandler(ModelplaneClient.LoadTrustedCertificates(ca)) : null;
+        using var client = node is null ? null : CreateClient(parseResult);
+        if (node is not null)
+        {
+            options = options with { Serving = new ServingConnection(node.Host, node.Token, handler), Tables = new NodeApiTableSource(client!) };
+            output.Info($"Statement {options.StatementId} (usage_context.statement_id of its model calls).");
+        }
+
         SqlResult result;
+        using var session = SqlSession.Open(options);
         try
         {
-            result = await session.ExecuteAsync(text, cancellationToken);
+            await using var progress = SqlProgressDisplay.Start(options.Progress, Context);
+            result = await Task.Run(() => session.ExecuteAsync(text, cancellationToken), cancellationToken);
         }
         catch (SqlException e)
         {
@@ -65,6 +83,12 @@ internal sealed class SqlCommand : BaseCommand
 
         return ExitCodes.Success;
     }
+
+    /// <summary>Whether a node was named: a host (flag or environment) or a token found anywhere (flag, environment,
+    /// profile, the quickstart's <c>.modelplane/admin-token</c>).</summary>
+    private bool NodeConfigured(ParseResult parseResult) =>
+        !string.IsNullOrWhiteSpace(parseResult.GetValue(Globals.Host)) || Context.GetEnvironmentVariable("MODELPLANE_HOST") is not null
+        || ResolveConnection(parseResult).Token is not null;
 
     private static Table Render(SqlResult result)
     {
