@@ -9,6 +9,7 @@ using Modelplane.Server.Audit;
 using Modelplane.Server.Auth;
 using Modelplane.Server.Errors;
 using Modelplane.Server.Metrics;
+using Modelplane.Server.Sql;
 using Modelplane.Server.Telemetry;
 
 namespace Modelplane.Server.Hosting;
@@ -53,6 +54,7 @@ public static class ModelplaneNode
         builder.Services.AddOnnxRuntime();
         builder.Services.AddSingleton<Core.Governance.Guardrails.ITextEmbedder, Guardrails.LocalTextEmbedder>();
         builder.Services.AddModelplaneMetrics();
+        builder.Services.AddSqlStatements(builder.Configuration);
         builder.AddModelplaneTelemetry();
         builder.Services.AddExceptionHandler<ModelplaneExceptionHandler>();
         builder.Services.AddProblemDetails();
@@ -107,6 +109,7 @@ public static class ModelplaneNode
         app.MapScimApi();
         app.MapAuditApi();
         app.MapTablesApi();
+        app.MapSqlStatementsApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }

@@ -106,6 +106,11 @@ public sealed class PermissionMatrixTests(PermissionsNode node) : IClassFixture<
         new($"GET {Se}/usage", _ => Get($"{Se}/usage?endpoint=gpt"), 401, 401, 403, 403, 403, 200, 403),
         new($"GET {Se}/served-entities-history", _ => Get($"{Se}/served-entities-history?endpoint=gpt"), 401, 401, 403, 403, 403, 200, 403),
 
+        // SQL statements: any authenticated caller submits; only the submitter or an admin sees one (an unknown id: 404).
+        new("POST /api/2.0/sql/statements/", _ => Json("POST", "/api/2.0/sql/statements", """{"statement":"SELECT 1","wait_timeout":"30s"}"""), 401, 401, 200, 200, 200, 200, 200),
+        new("GET /api/2.0/sql/statements/{statement_id}", _ => Get("/api/2.0/sql/statements/no-such-statement"), 401, 401, 404, 404, 404, 404, 404),
+        new("POST /api/2.0/sql/statements/{statement_id}/cancel", _ => Send("POST", "/api/2.0/sql/statements/no-such-statement/cancel"), 401, 401, 404, 404, 404, 404, 404),
+
         // Audit log: admins.
         new("GET /api/2.0/audit", _ => Get("/api/2.0/audit?limit=5"), 401, 401, 403, 403, 403, 200, 403),
 
