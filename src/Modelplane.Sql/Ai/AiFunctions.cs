@@ -17,6 +17,7 @@ public static class AiFunctions
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
+        Tasks.TaskFunctions.Register(connection, options, serving);
         // TODO(helpers): ai_query (AiQuery.Register) and the task functions (TaskFunctions.Register).
     }
 }

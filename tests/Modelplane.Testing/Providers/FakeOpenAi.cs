@@ -21,7 +21,7 @@ namespace Modelplane.Testing.Providers;
 /// <see cref="FakeProvider.BaseUri"/> as the authority host). Embeddings asked with <c>encoding_format: base64</c> come back as
 /// base64 little-endian float32, as OpenAI answers them. Knobs are read per request and may be set at any time.
 /// </remarks>
-public sealed class FakeOpenAi : FakeProvider
+public sealed partial class FakeOpenAi : FakeProvider
 {
     private FakeOpenAi()
     {
@@ -96,6 +96,11 @@ public sealed class FakeOpenAi : FakeProvider
         }
 
         var body = await ReadBodyAsync(context);
+        if (await TryAnswerChatAsync(context, body))
+        {
+            return;
+        }
+
         var stream = body["stream"]?.GetValueKind() == JsonValueKind.True;
         var file = OpenAiFixtures.Shared.ChatFixture(body, stream);
         await (stream ? StreamAsync(context, file) : ReplayAsync(context, file));
