@@ -17,7 +17,7 @@ public static class AiFunctions
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
+        AiQuery.Register(connection, options, serving);
         Tasks.TaskFunctions.Register(connection, options, serving);
-        // TODO(helpers): ai_query (AiQuery.Register) and the task functions (TaskFunctions.Register).
     }
 }
