@@ -1,8 +1,10 @@
 namespace Modelplane.Sql;
 
-/// <summary>One result column: its name and DuckDB type name (e.g. <c>VARCHAR</c>, <c>DOUBLE</c>, <c>STRUCT(a INTEGER)</c>).</summary>
+/// <summary>One result column: its name and type name.</summary>
 /// <param name="Name">The column name.</param>
-/// <param name="Type">The DuckDB type, as <c>typeof</c> prints it.</param>
+/// <param name="Type">The type as DuckDB.NET names it for a result (<c>Varchar</c>, <c>Double</c>, <c>Struct</c>, <c>List</c>:
+/// no precision or inner types; use SQL's <c>typeof(…)</c> for the full DuckDB type). Node tables' columns
+/// (<see cref="NodeTableSchemas"/>) carry full DuckDB types (<c>TIMESTAMP WITH TIME ZONE</c>).</param>
 public sealed record SqlColumn(string Name, string Type);
 
 /// <summary>

@@ -20,6 +20,8 @@ public static class SqlValues
         bool b => JsonValue.Create(b),
         double d when !double.IsFinite(d) => JsonValue.Create(d.ToString(CultureInfo.InvariantCulture)),
         float f when !float.IsFinite(f) => JsonValue.Create(f.ToString(CultureInfo.InvariantCulture)),
+        double d when Math.Abs(d) >= 7.9e28 => JsonValue.Create(d), // Past decimal's range: the shortest round-trip form.
+        float f when Math.Abs(f) >= 7.9e28f => JsonValue.Create(f),
         sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal => JsonValue.Create(Convert.ToDecimal(value, CultureInfo.InvariantCulture)),
         BigInteger big => JsonValue.Create(big.ToString(CultureInfo.InvariantCulture)),
         DateTime t => JsonValue.Create(t.ToString("o", CultureInfo.InvariantCulture)),

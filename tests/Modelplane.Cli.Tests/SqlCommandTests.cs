@@ -55,6 +55,17 @@ public sealed class SqlCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Doubles_past_the_decimal_range_stay_numbers_nested_or_not()
+    {
+        var result = await CliRun.RunAsync(["sql", "SELECT 1e300::DOUBLE AS big, {'x': -2.5e40::DOUBLE} AS s", "--output", "json"], workingDirectory: dir);
+
+        Assert.Equal(0, result.ExitCode);
+        var row = JsonNode.Parse(result.Stdout)!.AsArray().Single()!;
+        Assert.Equal(1e300, row["big"]!.GetValue<double>());
+        Assert.Equal(-2.5e40, row["s"]!["x"]!.GetValue<double>());
+    }
+
+    [Fact]
     public async Task Several_statements_print_the_last_result_and_blobs_are_base64()
     {
         var result = await CliRun.RunAsync(["sql", "SELECT 1 AS a; SELECT 'ab'::BLOB AS bl, 2 AS b;", "--output", "json"], workingDirectory: dir);

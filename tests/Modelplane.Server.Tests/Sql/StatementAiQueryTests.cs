@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.TestHost;
+using Modelplane.Client;
+using Modelplane.Core.Governance;
+using Modelplane.Core.Storage;
+using Modelplane.Server.Sql;
+
+namespace Modelplane.Server.Tests.Sql;
+
+/// <summary>
+/// ai_query inside the node (Statement Execution API): the same functions as the CLI, calling the node's own endpoints
+/// as the principal that submitted the statement — its permissions apply and its usage rows carry the statement id.
+/// </summary>
+public sealed class StatementAiQueryTests : IClassFixture<AiQueryFixture>
+{
+    private const string TwoFlowers = """
+        SELECT ai_query('iris-classifier', {'sepal_length': a, 'sepal_width': b, 'petal_length': c, 'petal_width': d}) AS p
+        FROM (VALUES (5.1, 3.5, 1.4, 0.2), (6.3, 3.3, 6.0, 2.5)) t(a, b, c, d) ORDER BY a
+        """;
+
+    private readonly AiQueryFixture fixture;
+
+    public StatementAiQueryTests(AiQueryFixture fixture)
+    {
+        this.fixture = fixture;
+        var server = (TestServer)fixture.Node.Services.GetRequiredService<IServer>();
+        fixture.Node.Services.GetRequiredService<NodeLoopback>().Use(server.BaseAddress, server.CreateHandler());
+    }
+
+    [Fact]
+    public async Task An_admins_statement_scores_rows_and_its_usage_rows_name_the_statement()
+    {
+        var admin = new ModelplaneClient(fixture.Node.Client, fixture.Node.Token);
+        var response = await admin.ExecuteStatementAsync(new StatementRequest { Statement = TwoFlowers, WaitTimeout = "30s" });
+        response = await StatementNode.EndAsync(admin, response.StatementId!);
+
+        Assert.True(response.Status?.State == "SUCCEEDED", response.Status?.Error?.Message);
+        var species = response.Result!.DataArray!.Select(row => JsonDocument.Parse(row[0]!).RootElement.GetProperty("species").GetString()).ToList();
+        Assert.Equal(["Iris-setosa", "Iris-virginica"], species);
+        var usage = await fixture.UsageAsync("iris-classifier", response.StatementId!, 1);
+        var row = Assert.Single(usage); // Two rows in one vector: one dataframe_split call.
+        Assert.Equal(200, (int)row["status_code"]!);
+    }
+
+    [Fact]
+    public async Task A_user_without_rights_on_the_endpoint_gets_a_failed_statement_naming_the_refusal()
+    {
+        var user = await UserAsync();
+        var response = await user.ExecuteStatementAsync(new StatementRequest { Statement = TwoFlowers, WaitTimeout = "30s" });
+        response = await StatementNode.EndAsync(user, response.StatementId!);
+
+        Assert.True(response.Status?.State == "FAILED", response.Status?.Error?.Message);
+        Assert.Contains("403 PERMISSION_DENIED", response.Status?.Error?.Message, StringComparison.Ordinal);
+        Assert.Contains("iris-classifier", response.Status?.Error?.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<ModelplaneClient> UserAsync()
+    {
+        await using var scope = fixture.Node.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ModelplaneDbContext>();
+        var user = new PrincipalEntity { Id = Guid.NewGuid().ToString("N"), Name = $"sql-{Guid.NewGuid():N}@example.com", IsAdmin = false };
+        db.Principals.Add(user);
+        await db.SaveChangesAsync();
+        var (token, _) = await scope.ServiceProvider.GetRequiredService<TokenService>().CreateAsync(user.Id, "sql tests", null, default);
+        var http = ((TestServer)fixture.Node.Services.GetRequiredService<IServer>()).CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return new ModelplaneClient(http, token);
+    }
+}
