@@ -50,7 +50,6 @@ internal sealed class SqlCommand : BaseCommand
         if (node is not null)
         {
             options = options with { Serving = new ServingConnection(node.Host, node.Token, handler), Tables = new NodeApiTableSource(client!) };
-            output.Info($"Statement {options.StatementId} (usage_context.statement_id of its model calls).");
         }
 
         SqlResult result;
@@ -63,6 +62,13 @@ internal sealed class SqlCommand : BaseCommand
         catch (SqlException e)
         {
             throw new InvalidOperationException(e.Message, e); // BaseCommand prints "Error: <message>" and exits 1.
+        }
+        finally
+        {
+            if (options.Progress.ModelCalls > 0)
+            {
+                output.Info($"Statement {options.StatementId} (usage_context.statement_id of its model calls).");
+            }
         }
 
         if (result.Columns.Count == 0)
