@@ -53,12 +53,14 @@ internal sealed class AiQueryCalls(ServingCaller caller, AiFunctionOptions optio
 
     private Task CustomModelAsync(string endpoint, AiQueryArguments arguments, AiQueryRow[] chunk, AiQueryOutcome?[] outcomes)
     {
-        var records = new List<(AiQueryRow Row, JsonObject Record)>();
+        var rows = new List<AiQueryRow>(chunk.Length);
+        var records = new List<List<(string Name, byte[] Value)>>(chunk.Length);
         foreach (var row in chunk)
         {
-            if (AiQueryRequests.Record(row) is { } record)
+            if (AiQueryRecords.Read(row.Request) is { } record)
             {
-                records.Add((row, record));
+                rows.Add(row);
+                records.Add(record);
             }
             else
             {
@@ -66,8 +68,8 @@ internal sealed class AiQueryCalls(ServingCaller caller, AiFunctionOptions optio
             }
         }
 
-        var body = AiQueryRequests.DataframeSplit([.. records.Select(r => r.Record)], arguments.ModelParameters);
-        return SendAsync(endpoint, arguments, [.. records.Select(r => r.Row)], body, (answer, count) => AiQueryRequests.Predictions(answer, count), outcomes);
+        var body = AiQueryRecords.DataframeSplit(records, arguments.ModelParameters);
+        return SendAsync(endpoint, arguments, rows, body, AiQueryRecords.Predictions, outcomes);
     }
 
     private Task EmbeddingsAsync(string endpoint, AiQueryArguments arguments, AiQueryRow[] chunk, AiQueryOutcome?[] outcomes)

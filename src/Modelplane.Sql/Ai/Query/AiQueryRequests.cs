@@ -10,14 +10,6 @@ namespace Modelplane.Sql.Ai.Query;
 /// </summary>
 internal static class AiQueryRequests
 {
-    /// <summary>A custom-model row as a record: a STRUCT, or text holding a JSON object; null for anything else.</summary>
-    public static JsonObject? Record(AiQueryRow row) => Parse(row.Request) switch
-    {
-        JsonObject record => record,
-        JsonValue text when text.GetValueKind() == JsonValueKind.String => TryParse(text.GetValue<string>()) as JsonObject,
-        _ => null,
-    };
-
     /// <summary>A text row's string; null when the request is not text.</summary>
     public static string? Text(AiQueryRow row) =>
         Parse(row.Request) is JsonValue text && text.GetValueKind() == JsonValueKind.String ? text.GetValue<string>() : null;
@@ -49,26 +41,6 @@ internal static class AiQueryRequests
         return WithParameters(body.ToJsonString(), arguments.ModelParameters);
     }
 
-    /// <summary>
-    /// <c>{"dataframe_split": {"columns": [...], "data": [[...], ...]}, "params": …}</c>: columns in order of first
-    /// appearance (a record without one sends null).
-    /// </summary>
-    public static string DataframeSplit(IReadOnlyList<JsonObject> records, JsonObject? parameters)
-    {
-        var columns = records.SelectMany(r => r.Select(p => p.Key)).Distinct(StringComparer.Ordinal).ToList();
-        var data = new JsonArray([.. records.Select(r => (JsonNode)new JsonArray([.. columns.Select(c => r[c]?.DeepClone())]))]);
-        var body = new JsonObject
-        {
-            ["dataframe_split"] = new JsonObject { ["columns"] = new JsonArray([.. columns.Select(c => JsonValue.Create(c))]), ["data"] = data },
-        };
-        if (parameters is not null)
-        {
-            body["params"] = parameters.DeepClone();
-        }
-
-        return body.ToJsonString();
-    }
-
     /// <summary>A body with <paramref name="parameters"/> copied in as top-level fields (the body's own fields win).</summary>
     public static string WithParameters(string body, JsonObject? parameters)
     {
@@ -84,29 +56,6 @@ internal static class AiQueryRequests
         }
 
         return merged.ToJsonString();
-    }
-
-    /// <summary>
-    /// One prediction per row: <c>predictions</c> as an array (one item per row) or as an object of columns (each an
-    /// array with one item per row, answered as one object per row); a bare array answer counts as <c>predictions</c>.
-    /// </summary>
-    /// <exception cref="InvalidDataException">The answer does not hold one prediction per row.</exception>
-    public static JsonNode?[] Predictions(JsonElement answer, int count)
-    {
-        var document = JsonNode.Parse(answer.GetRawText());
-        var predictions = document is JsonObject o && o.ContainsKey("predictions") ? o["predictions"] : document;
-        if (predictions is JsonArray rows && rows.Count == count)
-        {
-            return [.. rows.Select(r => r?.DeepClone())];
-        }
-
-        if (predictions is JsonObject columns && columns.Count > 0 && columns.All(c => c.Value is JsonArray a && a.Count == count))
-        {
-            return [.. Enumerable.Range(0, count).Select(i => (JsonNode?)new JsonObject(columns.Select(c => KeyValuePair.Create(c.Key, c.Value![i]?.DeepClone()))))];
-        }
-
-        var text = answer.GetRawText();
-        throw new InvalidDataException($"expected one prediction per row ({count}): {(text.Length > 200 ? text[..200] + "…" : text)}");
     }
 
     /// <summary>A chat answer's content as the row's result: a string for a text return type, else its JSON when it parses.</summary>
