@@ -1,10 +1,7 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.TestHost;
 using Modelplane.Client;
-using Modelplane.Core.Governance;
-using Modelplane.Core.Storage;
 using Modelplane.Server.Sql;
 
 namespace Modelplane.Server.Tests.Sql;
@@ -47,25 +44,12 @@ public sealed class StatementAiQueryTests : IClassFixture<AiQueryFixture>
     [Fact]
     public async Task A_user_without_rights_on_the_endpoint_gets_a_failed_statement_naming_the_refusal()
     {
-        var user = await UserAsync();
+        var user = await StatementNode.UserAsync(fixture.Node);
         var response = await user.ExecuteStatementAsync(new StatementRequest { Statement = TwoFlowers, WaitTimeout = "30s" });
         response = await StatementNode.EndAsync(user, response.StatementId!);
 
         Assert.True(response.Status?.State == "FAILED", response.Status?.Error?.Message);
         Assert.Contains("403 PERMISSION_DENIED", response.Status?.Error?.Message, StringComparison.Ordinal);
         Assert.Contains("iris-classifier", response.Status?.Error?.Message, StringComparison.Ordinal);
-    }
-
-    private async Task<ModelplaneClient> UserAsync()
-    {
-        await using var scope = fixture.Node.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ModelplaneDbContext>();
-        var user = new PrincipalEntity { Id = Guid.NewGuid().ToString("N"), Name = $"sql-{Guid.NewGuid():N}@example.com", IsAdmin = false };
-        db.Principals.Add(user);
-        await db.SaveChangesAsync();
-        var (token, _) = await scope.ServiceProvider.GetRequiredService<TokenService>().CreateAsync(user.Id, "sql tests", null, default);
-        var http = ((TestServer)fixture.Node.Services.GetRequiredService<IServer>()).CreateClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return new ModelplaneClient(http, token);
     }
 }

@@ -54,15 +54,18 @@ public sealed class StatementNode : IAsyncLifetime
     }
 
     /// <summary>A typed client for a new non-admin user.</summary>
-    public async Task<ModelplaneClient> UserAsync()
+    public Task<ModelplaneClient> UserAsync() => UserAsync(Node);
+
+    /// <summary>A typed client for a new non-admin user of <paramref name="node"/> (no grants).</summary>
+    public static async Task<ModelplaneClient> UserAsync(NodeFixture node)
     {
-        await using var scope = Node.Services.CreateAsyncScope();
+        await using var scope = node.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ModelplaneDbContext>();
         var user = new PrincipalEntity { Id = Guid.NewGuid().ToString("N"), Name = $"sql-{Guid.NewGuid():N}@example.com", IsAdmin = false };
         db.Principals.Add(user);
         await db.SaveChangesAsync();
         var (token, _) = await scope.ServiceProvider.GetRequiredService<TokenService>().CreateAsync(user.Id, "sql tests", null, default);
-        var http = ((TestServer)Node.Services.GetRequiredService<IServer>()).CreateClient();
+        var http = ((TestServer)node.Services.GetRequiredService<IServer>()).CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return new ModelplaneClient(http, token);
     }
