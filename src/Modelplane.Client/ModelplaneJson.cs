@@ -12,7 +12,8 @@ public static class ModelplaneJson
     /// <summary>Options for reading and writing every Modelplane REST body.</summary>
     public static JsonSerializerOptions Options { get; } = Create(indented: false);
 
-    /// <summary>The same conventions, indented, for printing to a person.</summary>
+    /// <summary>The same conventions, indented and without escaping quotes, apostrophes or <c>&lt;&gt;&amp;</c> (JSON, not HTML),
+    /// for printing to a person.</summary>
     public static JsonSerializerOptions Indented { get; } = Create(indented: true);
 
     private static JsonSerializerOptions Create(bool indented)
@@ -22,6 +23,7 @@ public static class ModelplaneJson
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = indented,
+            Encoder = indented ? System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping : null,
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

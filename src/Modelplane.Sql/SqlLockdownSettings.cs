@@ -43,6 +43,7 @@ public static class SqlLockdownSettings
         Run(connection, "SET allow_community_extensions = false");
         Run(connection, $"SET memory_limit = {Quote(lockdown.MemoryLimit)}");
         Run(connection, $"SET threads = {lockdown.Threads.ToString(CultureInfo.InvariantCulture)}");
+        Run(connection, $"SET max_temp_directory_size = {Quote(lockdown.MaxTempDirectorySize)}"); // Spill to disk: bounded.
         Run(connection, "SET lock_configuration = true");
     }
 

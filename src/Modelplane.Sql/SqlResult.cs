@@ -16,4 +16,9 @@ public sealed record SqlColumn(string Name, string Type);
 /// <param name="Columns">Columns in order.</param>
 /// <param name="Rows">Rows, each with one value per column.</param>
 /// <param name="RowsAffected">Rows written by a statement without a result set (DuckDB's count), else -1.</param>
-public sealed record SqlResult(IReadOnlyList<SqlColumn> Columns, IReadOnlyList<object?[]> Rows, long RowsAffected);
+public sealed record SqlResult(IReadOnlyList<SqlColumn> Columns, IReadOnlyList<object?[]> Rows, long RowsAffected)
+{
+    /// <summary>True when the statement produced more rows than <see cref="SqlSessionOptions.MaxResultRows"/>; only that
+    /// many were read.</summary>
+    public bool Truncated { get; init; }
+}

@@ -61,21 +61,35 @@ public sealed class SqlSession : IDisposable
         SqlLockdownSettings.Apply(connection, options.Lockdown);
         using var command = connection.CreateCommand();
         command.CommandText = statement;
+        command.UseStreamingMode = options.MaxResultRows is not null; // Stream so a capped read stops DuckDB producing rows.
         await using var fraction = new Timer(_ => options.Progress.Fraction = connection.GetQueryProgress().Percentage is var p and >= 0 ? p / 100 : null, null, 250, 250);
+
+        // DuckDB.NET watches the token only while the first statement starts; later ones (NextResult) and the model calls
+        // the AI functions wait for inside a callback need the interrupt and the abort for the whole run.
+        await using var interrupt = cancellationToken.Register(() =>
+        {
+            serving?.Abort();
+            command.Cancel();
+        });
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var result = await ReadResultAsync(reader, cancellationToken);
+            var result = await ReadResultAsync(reader, options.MaxResultRows, cancellationToken);
             while (await reader.NextResultAsync(cancellationToken))
             {
-                result = await ReadResultAsync(reader, cancellationToken); // Several statements: the last one's result.
+                result = await ReadResultAsync(reader, options.MaxResultRows, cancellationToken); // Several statements: the last one's result.
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
             return result;
+        }
+        catch (DuckDBException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SqlException(e.Message.Trim(), e);
         }
         catch (DuckDBException e)
         {
-            throw new SqlException(e.Message.Trim(), e);
+            throw new OperationCanceledException("The statement was interrupted.", e, cancellationToken);
         }
     }
 
@@ -86,7 +100,7 @@ public sealed class SqlSession : IDisposable
         serving?.Dispose();
     }
 
-    private static async Task<SqlResult> ReadResultAsync(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken)
+    private static async Task<SqlResult> ReadResultAsync(System.Data.Common.DbDataReader reader, long? maxRows, CancellationToken cancellationToken)
     {
         var columns = new List<SqlColumn>(reader.FieldCount);
         for (var i = 0; i < reader.FieldCount; i++)
@@ -95,8 +109,15 @@ public sealed class SqlSession : IDisposable
         }
 
         var rows = new List<object?[]>();
+        var truncated = false;
         while (await reader.ReadAsync(cancellationToken))
         {
+            if (rows.Count >= maxRows)
+            {
+                truncated = true; // The rest stays in DuckDB and is dropped with the reader.
+                break;
+            }
+
             var row = new object?[reader.FieldCount];
             for (var i = 0; i < row.Length; i++)
             {
@@ -106,7 +127,7 @@ public sealed class SqlSession : IDisposable
             rows.Add(row);
         }
 
-        return new SqlResult(columns, rows, reader.RecordsAffected);
+        return new SqlResult(columns, rows, reader.RecordsAffected) { Truncated = truncated };
     }
 
     private static byte[] ReadAll(Stream blob)

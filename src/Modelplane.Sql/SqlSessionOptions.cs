@@ -27,6 +27,12 @@ public sealed record SqlSessionOptions
     /// <summary>The lockdown applied after the session is prepared (the node's); null for none (the CLI's).</summary>
     public SqlLockdown? Lockdown { get; init; }
 
+    /// <summary>
+    /// The most result rows read into memory (the node's cap; a statement's <c>row_limit</c> below it); past it the
+    /// result is <see cref="SqlResult.Truncated"/>. Null reads every row (the CLI).
+    /// </summary>
+    public long? MaxResultRows { get; init; }
+
     /// <summary>The statement's id: sent as <c>usage_context.statement_id</c> on every model call (usage tracking).</summary>
     public string StatementId { get; init; } = Guid.NewGuid().ToString("D");
 
@@ -76,6 +82,10 @@ public sealed record SqlLockdown
 
     /// <summary>DuckDB's <c>memory_limit</c> per statement, e.g. <c>1GB</c>. Default 1GB.</summary>
     public string MemoryLimit { get; init; } = "1GB";
+
+    /// <summary>DuckDB's <c>max_temp_directory_size</c>: how much a statement may spill to disk past
+    /// <see cref="MemoryLimit"/>, e.g. <c>2GB</c>. Default 2GB.</summary>
+    public string MaxTempDirectorySize { get; init; } = "2GB";
 
     /// <summary>DuckDB's <c>threads</c> per statement. Default 2.</summary>
     public int Threads { get; init; } = 2;

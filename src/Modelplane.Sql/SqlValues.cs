@@ -12,6 +12,8 @@ namespace Modelplane.Sql;
 /// </summary>
 public static class SqlValues
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The JSON form of one value; null for SQL NULL.</summary>
     public static JsonNode? ToJson(object? value) => value switch
     {
@@ -20,9 +22,9 @@ public static class SqlValues
         bool b => JsonValue.Create(b),
         double d when !double.IsFinite(d) => JsonValue.Create(d.ToString(CultureInfo.InvariantCulture)),
         float f when !float.IsFinite(f) => JsonValue.Create(f.ToString(CultureInfo.InvariantCulture)),
-        double d when Math.Abs(d) >= 7.9e28 => JsonValue.Create(d), // Past decimal's range: the shortest round-trip form.
-        float f when Math.Abs(f) >= 7.9e28f => JsonValue.Create(f),
-        sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal => JsonValue.Create(Convert.ToDecimal(value, CultureInfo.InvariantCulture)),
+        double d => JsonValue.Create(d), // The shortest round-trip form: no rounding to decimal's 28 digits or range.
+        float f => JsonValue.Create(f),
+        sbyte or byte or short or ushort or int or uint or long or ulong or decimal => JsonValue.Create(Convert.ToDecimal(value, CultureInfo.InvariantCulture)),
         BigInteger big => JsonValue.Create(big.ToString(CultureInfo.InvariantCulture)),
         DateTime t => JsonValue.Create(t.ToString("o", CultureInfo.InvariantCulture)),
         DateTimeOffset t => JsonValue.Create(t.ToString("o", CultureInfo.InvariantCulture)),
@@ -51,7 +53,7 @@ public static class SqlValues
     {
         null or DBNull => "NULL",
         string s => s,
-        _ => ToJson(value) is JsonValue v && v.TryGetValue(out string? text) ? text : ToJson(value)?.ToJsonString() ?? "NULL",
+        _ => ToJson(value) is JsonValue v && v.TryGetValue(out string? text) ? text : ToJson(value)?.ToJsonString(Readable) ?? "NULL",
     };
 
     private static JsonObject Object(IDictionary map)

@@ -54,7 +54,8 @@ public static class SqlStatementsApi
         var request = await RequestBodies.ReadJsonAsync<StatementRequest>(http.Request, strict);
         var (wait, cancelOnTimeout) = Validate(request);
         var statement = new SqlStatement(Guid.NewGuid().ToString("D"), caller.PrincipalId, request.Statement!, request.RowLimit);
-        var session = runner.SessionFor(http, statement.Id);
+        var cap = http.RequestServices.GetRequiredService<IOptions<SqlStatementOptions>>().Value.MaxResultRows;
+        var session = runner.SessionFor(http, statement.Id) with { MaxResultRows = Math.Min(request.RowLimit ?? cap, cap) };
         store.Add(statement);
         if (wait == TimeSpan.Zero)
         {

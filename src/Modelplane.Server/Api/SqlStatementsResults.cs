@@ -37,7 +37,7 @@ public static class SqlStatementsResults
                 TotalRowCount = rows.Count,
                 TotalChunkCount = 1,
                 Chunks = [new ResultChunk { ChunkIndex = 0, RowOffset = 0, RowCount = rows.Count }],
-                Truncated = rows.Count < result.Rows.Count,
+                Truncated = result.Truncated || rows.Count < result.Rows.Count,
             },
             Result = new ResultData
             {

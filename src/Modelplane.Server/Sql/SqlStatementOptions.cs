@@ -47,6 +47,10 @@ public sealed class SqlStatementOptions
     /// <summary>Model calls in flight at once per statement. Default 8.</summary>
     public int MaxConcurrentRequests { get; set; } = 8;
 
+    /// <summary>The most result rows a statement keeps in memory (a request's <c>row_limit</c> lowers it); more set
+    /// <c>manifest.truncated</c>. Default 100,000.</summary>
+    public long MaxResultRows { get; set; } = 100_000;
+
     /// <summary>The lockdown each statement runs under.</summary>
     public SqlLockdown Lockdown() => new()
     {

@@ -91,7 +91,9 @@ public static class LlmBodies
                 throw new InvalidDataException($"The embeddings answer's data[{position}] is not an embedding for one of the {count} inputs.");
             }
 
-            vectors[index] = [.. embedding.EnumerateArray().Select(v => v.GetSingle())];
+            vectors[index] = [.. embedding.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number && v.GetSingle() is var f && float.IsFinite(f)
+                ? f
+                : throw new InvalidDataException($"The embeddings answer's data[{position}] holds {v.GetRawText()}, not a finite number."))];
             position++;
         }
 

@@ -21,6 +21,7 @@ public sealed class ServingCaller : IDisposable
     private readonly SqlProgress progress;
     private readonly SemaphoreSlim gate;
     private readonly ConcurrentDictionary<string, Lazy<Task<string?>>> tasks = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource aborted = new();
 
     /// <summary>Creates the caller for one statement.</summary>
     /// <param name="connection">The node and the caller's token.</param>
@@ -50,7 +51,7 @@ public sealed class ServingCaller : IDisposable
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="ModelplaneApiException">404 (no such endpoint), 403 (no CAN_VIEW), 401.</exception>
     public Task<string?> TaskOfAsync(string endpoint, CancellationToken cancellationToken) =>
-        tasks.GetOrAdd(endpoint, name => new Lazy<Task<string?>>(async () => (await client.GetEndpointAsync(name, cancellationToken)).Task)).Value;
+        tasks.GetOrAdd(endpoint, name => new Lazy<Task<string?>>(async () => (await client.GetEndpointAsync(name, aborted.Token)).Task)).Value;
 
     /// <summary>Sends one model call, retrying 429 and 503.</summary>
     /// <param name="endpoint">Endpoint name.</param>
@@ -60,6 +61,8 @@ public sealed class ServingCaller : IDisposable
     /// <exception cref="ModelplaneApiException">The node's error after the last attempt (the message names the field at fault).</exception>
     public async Task<JsonElement> InvokeAsync(string endpoint, string json, CancellationToken cancellationToken)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, aborted.Token);
+        cancellationToken = linked.Token; // The statement's cancel or time limit stops calls in flight and their waits.
         await gate.WaitAsync(cancellationToken);
         try
         {
@@ -68,7 +71,8 @@ public sealed class ServingCaller : IDisposable
             {
                 try
                 {
-                    return (await client.QueryAsync(endpoint, json, cancellationToken)).Body;
+                    var answer = (await client.QueryAsync(endpoint, json, cancellationToken)).Body;
+                    return answer.ValueKind == JsonValueKind.Undefined ? throw new InvalidDataException("The answer was empty.") : answer;
                 }
                 catch (ModelplaneApiException e) when (Retryable(e) && attempt < options.MaxAttempts
                     && Delay(e, attempt) is var wait && wait <= options.MaxRetryDelay)
@@ -84,9 +88,16 @@ public sealed class ServingCaller : IDisposable
         }
     }
 
+    /// <summary>
+    /// Cancels every call in flight and every later one (the statement was cancelled or ran past its time limit): the
+    /// scalar functions wait for their calls inside DuckDB's callback, where DuckDB's own interrupt cannot reach.
+    /// </summary>
+    public void Abort() => aborted.Cancel();
+
     /// <inheritdoc />
     public void Dispose()
     {
+        aborted.Dispose();
         client.Dispose();
         http.Dispose();
         gate.Dispose();

@@ -52,4 +52,32 @@ public sealed class StatementAiQueryTests : IClassFixture<AiQueryFixture>
         Assert.Contains("403 PERMISSION_DENIED", response.Status?.Error?.Message, StringComparison.Ordinal);
         Assert.Contains("iris-classifier", response.Status?.Error?.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Cancel_stops_a_statement_whose_model_call_never_answers()
+    {
+        using var release = new ManualResetEventSlim();
+        var held = new TaskCompletionSource();
+        fixture.OpenAi.ChatAnswer = body =>
+        {
+            held.TrySetResult();
+            release.Wait(TimeSpan.FromMinutes(2)); // The provider hangs until the test ends.
+            return "too late";
+        };
+        try
+        {
+            var admin = new ModelplaneClient(fixture.Node.Client, fixture.Node.Token);
+            var submitted = await admin.ExecuteStatementAsync(new StatementRequest { Statement = "SELECT ai_query('chat', 'hold on')", WaitTimeout = "0s" });
+            await held.Task.WaitAsync(TimeSpan.FromMinutes(1));
+            await admin.CancelStatementAsync(submitted.StatementId!);
+
+            var ended = await StatementNode.EndAsync(admin, submitted.StatementId!); // At most a minute; the call would hold it for two.
+            Assert.Equal("CANCELED", ended.Status!.State);
+        }
+        finally
+        {
+            release.Set();
+            fixture.OpenAi.ChatAnswer = null;
+        }
+    }
 }

@@ -92,6 +92,16 @@ public sealed class StatementApiTests(StatementNode fixture) : IClassFixture<Sta
     }
 
     [Fact]
+    public async Task A_later_statement_of_several_is_still_interrupted_at_the_time_limit()
+    {
+        // DuckDB.NET watches the token only while the first statement starts; the second runs inside NextResult.
+        var submitted = await fixture.Admin.ExecuteStatementAsync(new StatementRequest { Statement = "SELECT 1; " + Endless, WaitTimeout = "0s" });
+        var ended = await StatementNode.EndAsync(fixture.Admin, submitted.StatementId!);
+        Assert.Equal("FAILED", ended.Status!.State);
+        Assert.Equal("DEADLINE_EXCEEDED", ended.Status.Error!.ErrorCode);
+    }
+
+    [Fact]
     public async Task A_failing_statement_is_FAILED_with_DuckDBs_message_and_HTTP_200()
     {
         var response = await fixture.Admin.ExecuteStatementAsync("SELECT * FROM no_such_table");

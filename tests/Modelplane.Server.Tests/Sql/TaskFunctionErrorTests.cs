@@ -114,10 +114,10 @@ public sealed class TaskFunctionErrorTests(TaskFunctionFixture fixture)
     public async Task Missing_settings_and_wrong_endpoints_fail_with_what_to_set()
     {
         var noChat = await Assert.ThrowsAsync<SqlException>(() => fixture.QueryAsync("SELECT ai_gen('hi', failOnError := false)", new AiFunctionOptions()));
-        Assert.Contains("ai_gen: set a default chat endpoint: --chat-endpoint / Modelplane:Sql:DefaultChatEndpoint", noChat.Message, StringComparison.Ordinal);
+        Assert.Contains("ai_gen: set a default chat endpoint: modelplane sql --chat-endpoint or MODELPLANE_SQL_CHAT_ENDPOINT; on the node Modelplane:Sql:DefaultChatEndpoint", noChat.Message, StringComparison.Ordinal);
 
         var noEmbeddings = await Assert.ThrowsAsync<SqlException>(() => fixture.QueryAsync("SELECT ai_similarity('a', 'b')", new AiFunctionOptions()));
-        Assert.Contains("ai_similarity: set a default embedding endpoint: --embedding-endpoint / Modelplane:Sql:DefaultEmbeddingEndpoint", noEmbeddings.Message, StringComparison.Ordinal);
+        Assert.Contains("ai_similarity: set a default embedding endpoint: modelplane sql --embedding-endpoint or MODELPLANE_SQL_EMBEDDING_ENDPOINT; on the node Modelplane:Sql:DefaultEmbeddingEndpoint", noEmbeddings.Message, StringComparison.Ordinal);
 
         var swapped = await Assert.ThrowsAsync<SqlException>(() => fixture.QueryAsync("SELECT ai_gen('hi')", new AiFunctionOptions { DefaultChatEndpoint = "arctic" }));
         Assert.Contains("ai_gen: endpoint 'arctic' serves llm/v1/embeddings, not llm/v1/chat", swapped.Message, StringComparison.Ordinal);

@@ -154,7 +154,8 @@ internal sealed class AiQueryCalls(ServingCaller caller, AiFunctionOptions optio
     private static string? Describe(string endpoint, Exception e) => e switch
     {
         ModelplaneApiException api => $"ai_query: endpoint '{endpoint}' answered {(int)api.StatusCode} {api.ErrorCode}: {api.Message}",
-        InvalidDataException or JsonException => $"ai_query: endpoint '{endpoint}' answered a document ai_query cannot read: {e.Message}",
+        InvalidDataException or JsonException or InvalidOperationException or ArgumentException or FormatException or OverflowException or KeyNotFoundException or IndexOutOfRangeException
+            => $"ai_query: endpoint '{endpoint}' answered a document ai_query cannot read: {e.Message}",
         HttpRequestException => $"ai_query: endpoint '{endpoint}' could not be reached: {e.Message}",
         TaskCanceledException => $"ai_query: endpoint '{endpoint}' did not answer in time.",
         _ => null,

@@ -17,13 +17,13 @@ internal sealed class TaskContext(SqlSessionOptions options, ServingCaller? serv
     /// <param name="function">The calling function, for messages.</param>
     public string ChatEndpoint(string function) => Checked(
         function, options.Ai.DefaultChatEndpoint, LlmBodies.ChatTask,
-        "set a default chat endpoint: --chat-endpoint / Modelplane:Sql:DefaultChatEndpoint");
+        "set a default chat endpoint: modelplane sql --chat-endpoint or MODELPLANE_SQL_CHAT_ENDPOINT; on the node Modelplane:Sql:DefaultChatEndpoint");
 
     /// <summary><see cref="AiFunctionOptions.DefaultEmbeddingEndpoint"/>, checked to serve <c>llm/v1/embeddings</c>.</summary>
     /// <param name="function">The calling function, for messages.</param>
     public string EmbeddingEndpoint(string function) => Checked(
         function, options.Ai.DefaultEmbeddingEndpoint, LlmBodies.EmbeddingsTask,
-        "set a default embedding endpoint: --embedding-endpoint / Modelplane:Sql:DefaultEmbeddingEndpoint");
+        "set a default embedding endpoint: modelplane sql --embedding-endpoint or MODELPLANE_SQL_EMBEDDING_ENDPOINT; on the node Modelplane:Sql:DefaultEmbeddingEndpoint");
 
     /// <summary>The reason a model call failed, for the row's error.</summary>
     /// <param name="endpoint">The endpoint called.</param>
