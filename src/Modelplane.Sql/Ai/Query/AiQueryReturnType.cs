@@ -19,6 +19,7 @@ internal sealed class AiQueryReturnType
 {
     private static readonly ConcurrentDictionary<string, AiQueryReturnType> Known = new(StringComparer.Ordinal);
     private static readonly Lock ScratchGate = new();
+    private const int MaxKnown = 256;
     private static DuckDBConnection? scratch;
 
     private AiQueryReturnType(JsonNode structure, bool isText)
@@ -36,7 +37,15 @@ internal sealed class AiQueryReturnType
     /// <summary>The checked type of a <c>returnType</c> argument.</summary>
     /// <param name="returnType">The argument; null for VARCHAR.</param>
     /// <exception cref="AiQueryException">Not a type DuckDB knows, nor a valid structure.</exception>
-    public static AiQueryReturnType Of(string? returnType) => Known.GetOrAdd(returnType?.Trim() ?? "VARCHAR", Check);
+    public static AiQueryReturnType Of(string? returnType)
+    {
+        if (Known.Count > MaxKnown)
+        {
+            Known.Clear(); // A statement can pass a different returnType per row: keep the cache bounded.
+        }
+
+        return Known.GetOrAdd(returnType?.Trim() ?? "VARCHAR", Check);
+    }
 
     /// <summary>
     /// <c>ai_query_structure(returnType VARCHAR, failOnError BOOLEAN) → VARCHAR</c>, folded while the statement binds:
