@@ -53,7 +53,12 @@ public static class SqlValues
     {
         null or DBNull => "NULL",
         string s => s,
-        _ => ToJson(value) is JsonValue v && v.TryGetValue(out string? text) ? text : ToJson(value)?.ToJsonString(Readable) ?? "NULL",
+        _ => ToJson(value) switch
+        {
+            null => "NULL",
+            JsonValue v when v.TryGetValue(out string? text) => text,
+            var json => json.ToJsonString(Readable),
+        },
     };
 
     private static JsonObject Object(IDictionary map)

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Numerics;
-using System.Text.Json.Nodes;
 using Modelplane.Client;
 using Modelplane.Server.Sql;
 using Modelplane.Sql;
@@ -49,22 +46,9 @@ public static class SqlStatementsResults
         };
     }
 
-    /// <summary>One value as JSON_ARRAY text; null for SQL NULL.</summary>
-    public static string? Text(object? value) => value switch
-    {
-        null or DBNull => null,
-        string s => s,
-        bool b => b ? "true" : "false",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        sbyte or byte or short or ushort or int or uint or long or ulong or decimal or BigInteger => ((IFormattable)value).ToString(null, CultureInfo.InvariantCulture),
-        _ => SqlValues.ToJson(value) switch
-        {
-            null => null,
-            JsonValue v when v.TryGetValue(out string? text) => text,
-            var json => json.ToJsonString(),
-        },
-    };
+    /// <summary>One value as JSON_ARRAY text (<see cref="SqlValues.ToText"/>: numbers invariant, nested values as JSON);
+    /// null for SQL NULL.</summary>
+    public static string? Text(object? value) => value is null or DBNull ? null : SqlValues.ToText(value);
 
     private static ResultColumn Column(SqlColumn column, int position)
     {

@@ -50,8 +50,13 @@ public static class LlmBodies
 
     /// <summary>An embeddings request for several inputs at once.</summary>
     /// <param name="inputs">The texts, in order.</param>
-    public static string Embeddings(IEnumerable<string> inputs) =>
-        new JsonObject { ["input"] = new JsonArray([.. inputs.Select(i => JsonValue.Create(i))]) }.ToJsonString();
+    /// <param name="modelParameters">Extra top-level fields (<c>dimensions</c>, …) copied as given; null for none.</param>
+    public static string Embeddings(IEnumerable<string> inputs, JsonObject? modelParameters = null)
+    {
+        var body = WithParameters(modelParameters);
+        body["input"] = new JsonArray([.. inputs.Select(i => JsonValue.Create(i))]);
+        return body.ToJsonString();
+    }
 
     /// <summary>The text of a chat answer (<c>choices[0].message.content</c>).</summary>
     /// <param name="answer">The answer document.</param>

@@ -87,7 +87,7 @@ internal sealed class AiQueryCalls(ServingCaller caller, AiFunctionOptions optio
             }
         }
 
-        var body = AiQueryRequests.WithParameters(LlmBodies.Embeddings(inputs.Select(i => i.Text)), arguments.ModelParameters);
+        var body = LlmBodies.Embeddings(inputs.Select(i => i.Text), arguments.ModelParameters);
         return SendAsync(endpoint, arguments, [.. inputs.Select(i => i.Row)], body,
             (answer, count) => [.. LlmBodies.EmbeddingVectors(answer, count).Select(v => (JsonNode?)new JsonArray([.. v.Select(f => JsonValue.Create(f))]))], outcomes);
     }
